@@ -1,0 +1,6 @@
+// Generated from proto/ by `npm run generate` (buf + protoc-gen-es). Never edit src/gen by hand.
+export * from './gen/breach/v1/types_pb';
+export * from './gen/breach/v1/breach_reported_pb';
+export * from './gen/incident/v1/incident_revision_pb';
+export * from './topics';
+export * from './codec';

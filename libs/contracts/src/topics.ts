@@ -1,0 +1,14 @@
+/** Every Kafka topic the platform produces or consumes. deploy/local/kafka/topics.txt creates them. */
+export const Topics = {
+  /** From the operator's security systems: breach.v1.BreachReported, key = incident id. */
+  breachEvents: 'breach.events.v1',
+  /** From intake: incident.v1.IncidentRevisionAccepted, key = incident id. */
+  incidentRevisions: 'incident.revisions.v1',
+  inventoryChanges: 'inventory.changes.v1',
+  exposure: 'exposure.v1',
+  notificationLog: 'notification.log.v1',
+  fraudProtection: 'fraud.protection.v1',
+  fraudProtectionAcks: 'fraud.protection.acks.v1',
+} as const;
+
+export type TopicName = (typeof Topics)[keyof typeof Topics];

@@ -1,0 +1,33 @@
+import type { IHeaders } from 'kafkajs';
+
+/** Headers the consumer adds when it moves a message to a retry or dead-letter topic. */
+export const FailureHeaders = {
+  originalTopic: 'bnp-original-topic',
+  originalPartition: 'bnp-original-partition',
+  originalOffset: 'bnp-original-offset',
+  originalTimestamp: 'bnp-original-timestamp',
+  attempt: 'bnp-attempt',
+  notBefore: 'bnp-not-before',
+  errorCode: 'bnp-error-code',
+  errorReason: 'bnp-error-reason',
+  failedAt: 'bnp-failed-at',
+  consumerGroup: 'bnp-consumer-group',
+} as const;
+
+export function retryTopic(groupId: string, tier: number): string {
+  return `bnp.${groupId}.retry.${tier}`;
+}
+
+export function deadLetterTopic(groupId: string): string {
+  return `bnp.${groupId}.dlt`;
+}
+
+export function headersToStrings(headers: IHeaders | undefined): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (value === undefined) continue;
+    const first = Array.isArray(value) ? value[0] : value;
+    if (first !== undefined) result[name] = Buffer.isBuffer(first) ? first.toString('utf8') : String(first);
+  }
+  return result;
+}

@@ -1,0 +1,210 @@
+import { CustomTransportStrategy, Server } from '@nestjs/microservices';
+import type { Consumer, EachMessagePayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import { lastValueFrom } from 'rxjs';
+import type { Logger } from 'pino';
+import { redactPiiInText } from '@bnp/pii';
+import { deadLetterTopic, FailureHeaders, headersToStrings, retryTopic } from './headers';
+import type { InboundMessage } from './inbound-message';
+import { FailureDisposition, MessageFailure, toMessageFailure } from './message-failure';
+import { KafkaConsumerMetrics } from './consumer-metrics';
+
+export interface ReliableKafkaOptions {
+  kafka: Kafka;
+  /** Consumer group; also names the group's retry and dead-letter topics. */
+  groupId: string;
+  topics: string[];
+  /** One retry tier per entry: how long a failed message waits before its next attempt. */
+  retryDelaysMs: number[];
+  partitionsConsumedConcurrently?: number;
+  sessionTimeoutMs?: number;
+  fromBeginning?: boolean;
+  logger: Logger;
+  metrics?: KafkaConsumerMetrics;
+}
+
+const MAX_REASON_LENGTH = 1000;
+
+/**
+ * A Kafka transport for NestJS that cannot lose or wedge a message.
+ *
+ * - Values stay binary (Buffer) and headers become strings; handlers decode their own contracts.
+ * - Handlers are found with @EventPattern(topic). A message with no handler is dead-lettered.
+ * - A failing message is republished to the group's retry tier topic with a not-before time and its
+ *   offset is committed, so its partition moves on. A separate consumer waits out the delay on the
+ *   retry topics (heartbeating), then calls the handler again. After the last tier, or for a failure
+ *   that can never succeed, the message goes to the dead-letter topic with its reason in headers.
+ * - An offset is committed only after the handler finished or the message was safely republished:
+ *   if Kafka itself is unreachable the message is redelivered, not dropped.
+ * See docs/adr/0003-retry-and-dead-letter.md.
+ */
+export class ReliableKafkaServer extends Server implements CustomTransportStrategy {
+  private mainConsumer?: Consumer;
+  private retryConsumer?: Consumer;
+  private producer?: Producer;
+  private readonly log: Logger;
+
+  constructor(private readonly options: ReliableKafkaOptions) {
+    super();
+    this.log = options.logger.child({ component: 'kafka-consumer', group: options.groupId });
+  }
+
+  get retryTopics(): string[] {
+    return this.options.retryDelaysMs.map((_, index) => retryTopic(this.options.groupId, index + 1));
+  }
+
+  get deadLetterTopic(): string {
+    return deadLetterTopic(this.options.groupId);
+  }
+
+  async listen(callback: (error?: unknown) => void): Promise<void> {
+    try {
+      await this.start();
+      callback();
+    } catch (error) {
+      callback(error);
+    }
+  }
+
+  private async start(): Promise<void> {
+    const { kafka, groupId, topics } = this.options;
+    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await this.producer.connect();
+
+    this.mainConsumer = kafka.consumer({ groupId, sessionTimeout: this.options.sessionTimeoutMs ?? 30000 });
+    await this.mainConsumer.connect();
+    await this.mainConsumer.subscribe({ topics, fromBeginning: this.options.fromBeginning ?? true });
+    await this.mainConsumer.run({
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
+      eachMessage: (payload) => this.consume(payload, false),
+    });
+
+    if (this.retryTopics.length > 0) {
+      this.retryConsumer = kafka.consumer({ groupId: `${groupId}.retry`, sessionTimeout: 30000 });
+      await this.retryConsumer.connect();
+      await this.retryConsumer.subscribe({ topics: this.retryTopics, fromBeginning: true });
+      await this.retryConsumer.run({
+        // Every retry partition may be waiting out its delay at once; none may starve another.
+        partitionsConsumedConcurrently: 64,
+        eachMessage: (payload) => this.consume(payload, true),
+      });
+    }
+    this.log.info({ topics, retryTopics: this.retryTopics }, 'kafka consumer started');
+  }
+
+  /** Leaves the groups (committing resolved offsets) and flushes the producer. */
+  async close(): Promise<void> {
+    await Promise.allSettled([this.mainConsumer?.disconnect(), this.retryConsumer?.disconnect()]);
+    await this.producer?.disconnect();
+    this.log.info('kafka consumer stopped');
+  }
+
+  on(): never {
+    throw new Error('ReliableKafkaServer does not expose transport events');
+  }
+
+  unwrap<T>(): T {
+    return { main: this.mainConsumer, retry: this.retryConsumer, producer: this.producer } as T;
+  }
+
+  private async consume(payload: EachMessagePayload, fromRetryTopic: boolean): Promise<void> {
+    const inbound = toInbound(payload, fromRetryTopic);
+    if (fromRetryTopic) await waitUntilDue(payload.message, payload.heartbeat);
+    const started = process.hrtime.bigint();
+    const handler = this.getHandlerByPattern(inbound.topic);
+    if (!handler) {
+      await this.deadLetter(payload.message, inbound, MessageFailure.deadLetter('NO_HANDLER', `no handler for topic ${inbound.topic}`));
+      return;
+    }
+    try {
+      const result: unknown = await handler(inbound);
+      await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
+      this.options.metrics?.observe(inbound.topic, 'handled', started);
+    } catch (error) {
+      const failure = toMessageFailure(error);
+      const nextTier = inbound.attempt + 1;
+      if (failure.disposition === FailureDisposition.Retry && nextTier <= this.options.retryDelaysMs.length) {
+        await this.retry(payload.message, inbound, failure, nextTier);
+        this.options.metrics?.observe(inbound.topic, 'retried', started);
+      } else {
+        await this.deadLetter(payload.message, inbound, failure);
+        this.options.metrics?.observe(inbound.topic, 'dead_lettered', started);
+      }
+    }
+  }
+
+  private async retry(message: KafkaMessage, inbound: InboundMessage, failure: MessageFailure, tier: number): Promise<void> {
+    const delay = this.options.retryDelaysMs[tier - 1] ?? 0;
+    this.log.warn({ topic: inbound.topic, offset: inbound.offset, code: failure.code, tier, delay }, 'message failed; scheduled for retry');
+    await this.republish(retryTopic(this.options.groupId, tier), message, inbound, failure, {
+      [FailureHeaders.attempt]: String(tier),
+      [FailureHeaders.notBefore]: String(Date.now() + delay),
+    });
+  }
+
+  private async deadLetter(message: KafkaMessage, inbound: InboundMessage, failure: MessageFailure): Promise<void> {
+    this.log.error(
+      { topic: inbound.topic, partition: inbound.partition, offset: inbound.offset, code: failure.code, attempt: inbound.attempt },
+      'message dead-lettered',
+    );
+    await this.republish(this.deadLetterTopic, message, inbound, failure, { [FailureHeaders.attempt]: String(inbound.attempt) });
+  }
+
+  private async republish(
+    topic: string,
+    message: KafkaMessage,
+    inbound: InboundMessage,
+    failure: MessageFailure,
+    extra: Record<string, string>,
+  ): Promise<void> {
+    if (!this.producer) throw new Error('producer not started');
+    const reason = redactPiiInText(failure.message).slice(0, MAX_REASON_LENGTH);
+    await this.producer.send({
+      topic,
+      acks: -1,
+      messages: [
+        {
+          key: message.key,
+          value: message.value,
+          headers: {
+            ...inbound.headers,
+            [FailureHeaders.originalTopic]: inbound.topic,
+            [FailureHeaders.originalPartition]: inbound.headers[FailureHeaders.originalPartition] ?? String(inbound.partition),
+            [FailureHeaders.originalOffset]: inbound.headers[FailureHeaders.originalOffset] ?? inbound.offset,
+            [FailureHeaders.originalTimestamp]: inbound.headers[FailureHeaders.originalTimestamp] ?? inbound.timestamp,
+            [FailureHeaders.errorCode]: failure.code,
+            [FailureHeaders.errorReason]: reason,
+            [FailureHeaders.failedAt]: new Date().toISOString(),
+            [FailureHeaders.consumerGroup]: this.options.groupId,
+            ...extra,
+          },
+        },
+      ],
+    });
+  }
+}
+
+function toInbound({ topic, partition, message }: EachMessagePayload, fromRetryTopic: boolean): InboundMessage {
+  const headers = headersToStrings(message.headers);
+  return {
+    topic: fromRetryTopic ? (headers[FailureHeaders.originalTopic] ?? topic) : topic,
+    partition,
+    offset: message.offset,
+    key: message.key ? message.key.toString('utf8') : null,
+    value: message.value,
+    headers,
+    timestamp: message.timestamp,
+    attempt: fromRetryTopic ? Number(headers[FailureHeaders.attempt] ?? '1') : 0,
+  };
+}
+
+/** Waits for a retried message's not-before time in short steps, heartbeating so the group keeps us. */
+async function waitUntilDue(message: KafkaMessage, heartbeat: () => Promise<void>): Promise<void> {
+  const header = message.headers?.[FailureHeaders.notBefore];
+  const notBefore = Number(header ? header.toString() : '0');
+  for (;;) {
+    const remaining = notBefore - Date.now();
+    if (!(remaining > 0)) return;
+    await new Promise((resolve) => setTimeout(resolve, Math.min(remaining, 1000)));
+    await heartbeat();
+  }
+}

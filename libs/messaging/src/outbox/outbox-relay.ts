@@ -1,0 +1,136 @@
+import type { Kafka, Producer } from 'kafkajs';
+import type { Pool, PoolClient } from 'pg';
+import type { Logger } from 'pino';
+import { outboxChannel } from './outbox-sql';
+
+export interface OutboxRelayOptions {
+  pool: Pool;
+  kafka: Kafka;
+  schema: string;
+  logger: Logger;
+  batchSize?: number;
+  /** Fallback poll when no notification arrives (ms). */
+  pollIntervalMs?: number;
+}
+
+interface OutboxRow {
+  id: string;
+  topic: string;
+  message_key: string;
+  payload: Buffer;
+  headers: Record<string, string>;
+}
+
+/**
+ * Publishes a service's outbox to Kafka in id order and deletes what the broker acknowledged.
+ *
+ * It never keeps an "id > last published" cursor: ids are handed out before commit, so a transaction
+ * that commits late can hold a smaller id than rows already published. Reading the head of a table
+ * that only holds unpublished rows picks such a row up on the next pass. One relay per schema runs at
+ * a time (a PostgreSQL advisory lock), which keeps per-key order. Delivery is at least once: a crash
+ * between the broker's ack and the delete republishes the batch, and consumers are idempotent.
+ */
+export class OutboxRelay {
+  private producer?: Producer;
+  private listener?: PoolClient;
+  private running = false;
+  private loop?: Promise<void>;
+  private wake?: () => void;
+  private readonly log: Logger;
+  private readonly lockKey: string;
+  published = 0;
+
+  constructor(private readonly options: OutboxRelayOptions) {
+    this.log = options.logger.child({ component: 'outbox-relay', schema: options.schema });
+    this.lockKey = `outbox:${options.schema}`;
+  }
+
+  async start(): Promise<void> {
+    this.producer = this.options.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await this.producer.connect();
+    this.listener = await this.options.pool.connect();
+    this.listener.on('notification', () => this.wake?.());
+    await this.listener.query(`LISTEN "${outboxChannel(this.options.schema)}"`);
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+    if (this.listener) {
+      await this.listener.query('SELECT pg_advisory_unlock_all()').catch(() => undefined);
+      this.listener.release();
+    }
+    await this.producer?.disconnect();
+  }
+
+  /** Publishes until the outbox is empty; for tests and benchmarks that need a settled state. */
+  async drain(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const count = await this.publishBatch();
+      total += count;
+      if (count === 0) return total;
+    }
+  }
+
+  private async run(): Promise<void> {
+    let leader = false;
+    while (this.running) {
+      try {
+        if (!leader) leader = await this.tryBecomeLeader();
+        const count = leader ? await this.publishBatch() : 0;
+        if (count === 0) await this.sleep(leader ? (this.options.pollIntervalMs ?? 1000) : 5000);
+      } catch (error) {
+        this.log.error({ err: error }, 'outbox relay pass failed; retrying');
+        await this.sleep(1000);
+      }
+    }
+  }
+
+  private async tryBecomeLeader(): Promise<boolean> {
+    if (!this.listener) return false;
+    const { rows } = await this.listener.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [
+      this.lockKey,
+    ]);
+    const locked = rows[0]?.locked === true;
+    if (locked) this.log.info('outbox relay is the leader for its schema');
+    return locked;
+  }
+
+  private async publishBatch(): Promise<number> {
+    if (!this.producer) throw new Error('relay not started');
+    const { schema } = this.options;
+    const { rows } = await this.options.pool.query<OutboxRow>(
+      `SELECT "id", "topic", "message_key", "payload", "headers" FROM "${schema}"."outbox" ORDER BY "id" LIMIT $1`,
+      [this.options.batchSize ?? 2000],
+    );
+    if (rows.length === 0) return 0;
+    const byTopic = new Map<string, { key: string; value: Buffer; headers: Record<string, string> }[]>();
+    for (const row of rows) {
+      const list = byTopic.get(row.topic) ?? [];
+      list.push({ key: row.message_key, value: row.payload, headers: row.headers });
+      byTopic.set(row.topic, list);
+    }
+    await this.producer.sendBatch({
+      acks: -1,
+      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+    });
+    await this.options.pool.query(`DELETE FROM "${schema}"."outbox" WHERE "id" = ANY($1::bigint[])`, [rows.map((row) => row.id)]);
+    this.published += rows.length;
+    return rows.length;
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+}

@@ -1,0 +1,3 @@
+export * from './data-source';
+export * from './postgres-health';
+export * from './pg-pool';

@@ -1,0 +1,14 @@
+export { PiiCryptoError, PiiError, PiiErrorCode, PiiValidationError } from './errors';
+export { isValidMsisdn, normalizeMsisdn } from './msisdn';
+export { formatCnic, isValidCnic, normalizeCnic } from './cnic';
+export { isValidEmail, normalizeEmail } from './email';
+export { MASKED, maskCnic, maskEmail, maskMsisdn, maskName } from './mask';
+export { piiRedactPaths, redactPiiInText } from './redact';
+export { BLIND_INDEX_KINDS, BlindIndexer, MIN_BLIND_INDEX_KEY_BYTES } from './blind-indexer';
+export type { BlindIndexKind } from './blind-indexer';
+export { FIELD_KEY_BYTES, parseKeyRing } from './key-ring';
+export type { KeyRing } from './key-ring';
+export { envelopeKeyId } from './envelope';
+export { FieldCipher } from './field-cipher';
+export { CipherWorkerPool } from './cipher-worker-pool';
+export type { BlindIndexRequest, CipherRow, CipherRowResult, CipherWorkerPoolOptions } from './cipher-worker-pool';

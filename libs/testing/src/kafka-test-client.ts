@@ -1,0 +1,64 @@
+import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel, type Consumer, type IHeaders, type Producer } from 'kafkajs';
+import { headersToStrings } from '@bnp/messaging';
+
+export interface CollectedMessage {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+  value: Buffer | null;
+  headers: Record<string, string>;
+}
+
+/** A real kafkajs producer and consumer against the local broker, for integration tests. */
+export class KafkaTestClient {
+  readonly kafka: Kafka;
+  private producer?: Producer;
+  private readonly consumers: Consumer[] = [];
+  private readonly collected = new Map<string, CollectedMessage[]>();
+
+  constructor(brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',')) {
+    process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
+    this.kafka = new Kafka({ brokers, clientId: `test-${randomUUID().slice(0, 8)}`, logLevel: logLevel.NOTHING });
+  }
+
+  async send(topic: string, messages: { key: string | null; value: Buffer | string | null; headers?: IHeaders }[]): Promise<void> {
+    if (!this.producer) {
+      this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+      await this.producer.connect();
+    }
+    await this.producer.send({ topic, acks: -1, messages });
+  }
+
+  /** Starts collecting everything on `topics` from the beginning; read it with `messages(topic)`. */
+  async collect(topics: string[]): Promise<void> {
+    const consumer = this.kafka.consumer({ groupId: `test-collector-${randomUUID()}` });
+    await consumer.connect();
+    await consumer.subscribe({ topics, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ topic, partition, message }) => {
+        const list = this.collected.get(topic) ?? [];
+        list.push({
+          topic,
+          partition,
+          offset: message.offset,
+          key: message.key?.toString('utf8') ?? null,
+          value: message.value,
+          headers: headersToStrings(message.headers),
+        });
+        this.collected.set(topic, list);
+      },
+    });
+    this.consumers.push(consumer);
+  }
+
+  messages(topic: string): CollectedMessage[] {
+    return this.collected.get(topic) ?? [];
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.consumers.map((consumer) => consumer.disconnect()));
+    await this.producer?.disconnect();
+  }
+}

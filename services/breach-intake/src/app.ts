@@ -1,0 +1,57 @@
+import 'reflect-metadata';
+import { Module, type DynamicModule, type INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Kafka } from 'kafkajs';
+import type { Logger } from 'pino';
+import { Registry } from 'prom-client';
+import { Topics } from '@bnp/contracts';
+import { KafkaConsumerMetrics, ReliableKafkaServer, deadLetterTopic, ensureTopics, retryTopic } from '@bnp/messaging';
+import { ObservabilityModule, PinoNestLogger } from '@bnp/observability';
+import type { IntakeConfig } from './config';
+import { IncidentModule } from './incident/incident.module';
+import { InfrastructureModule } from './infrastructure.module';
+
+@Module({})
+class IntakeAppModule {
+  static forRoot(config: IntakeConfig, logger: Logger): DynamicModule {
+    return {
+      module: IntakeAppModule,
+      imports: [
+        ObservabilityModule.forRoot({ service: 'breach-intake', logLevel: config.LOG_LEVEL, logger }),
+        InfrastructureModule.forRoot(config),
+        IncidentModule,
+      ],
+    };
+  }
+}
+
+export interface IntakeApp {
+  app: INestApplication;
+  consumer: ReliableKafkaServer;
+}
+
+/** Builds the intake service: HTTP (health, metrics, incidents) and the breach-event consumer. */
+export async function createIntakeApp(config: IntakeConfig, logger: Logger): Promise<IntakeApp> {
+  const app = await NestFactory.create(IntakeAppModule.forRoot(config, logger), {
+    logger: new PinoNestLogger(logger.child({ component: 'nest' })),
+  });
+  app.enableShutdownHooks();
+  const kafka = app.get(Kafka);
+  const groupId = config.INTAKE_CONSUMER_GROUP;
+  if (config.KAFKA_CREATE_TOPICS) {
+    await ensureTopics(kafka, [
+      ...config.retryDelaysMs.map((_, index) => ({ topic: retryTopic(groupId, index + 1), numPartitions: 6 })),
+      { topic: deadLetterTopic(groupId), numPartitions: 6 },
+    ]);
+  }
+  const consumer = new ReliableKafkaServer({
+    kafka,
+    groupId,
+    topics: [Topics.breachEvents],
+    retryDelaysMs: config.retryDelaysMs,
+    logger,
+    metrics: new KafkaConsumerMetrics(app.get(Registry)),
+  });
+  app.connectMicroservice({ strategy: consumer });
+  return { app, consumer };
+}

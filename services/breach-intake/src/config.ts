@@ -1,0 +1,29 @@
+import {
+  databaseConfigShape,
+  env,
+  kafkaConfigShape,
+  loadConfig,
+  serviceConfigShape,
+} from '@bnp/config';
+
+export const intakeConfigShape = {
+  ...serviceConfigShape,
+  ...kafkaConfigShape,
+  ...databaseConfigShape,
+  PORT: env.port(3001),
+  INTAKE_CONSUMER_GROUP: env.string('breach-intake'),
+  // Delays of the retry tiers; after the last one a failing message is dead-lettered.
+  INTAKE_RETRY_DELAYS_MS: env.list('1000,10000,60000'),
+  KAFKA_CREATE_TOPICS: env.bool(true),
+  // Only the blind index key: intake never stores plain MSISDNs, so it needs no encryption key.
+  PII_BLIND_INDEX_KEY: env.string(),
+  // The CloudEvents `ce_type` accepted for JSON events.
+  INTAKE_CLOUDEVENT_TYPE: env.string('breach.v1.BreachReported'),
+};
+
+export type IntakeConfig = ReturnType<typeof loadIntakeConfig>;
+
+export function loadIntakeConfig(source: NodeJS.ProcessEnv = process.env) {
+  const config = loadConfig(intakeConfigShape, source);
+  return { ...config, retryDelaysMs: config.INTAKE_RETRY_DELAYS_MS.map(Number) };
+}

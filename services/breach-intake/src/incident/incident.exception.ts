@@ -1,0 +1,20 @@
+/** Why intake refused a breach event. Each code decides what the consumer does (see the filter). */
+export enum IntakeErrorCode {
+  MalformedPayload = 'MALFORMED_PAYLOAD',
+  UnsupportedContentType = 'UNSUPPORTED_CONTENT_TYPE',
+  MissingField = 'MISSING_FIELD',
+  InvalidField = 'INVALID_FIELD',
+  KeyMismatch = 'KEY_MISMATCH',
+  RevisionConflict = 'REVISION_CONFLICT',
+  EventIdReused = 'EVENT_ID_REUSED',
+}
+
+export class IntakeException extends Error {
+  constructor(
+    public readonly code: IntakeErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'IntakeException';
+  }
+}

@@ -1,0 +1,21 @@
+// Runs once before the integration and end-to-end specs: a fresh test database with every service's
+// migrations applied, and empty Kafka topics. The broker and PostgreSQL are started by scripts/test.sh.
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { migrateAll } from '../scripts/migrate';
+import { TEST_DATABASE_URL } from '../libs/testing/src/test-env';
+
+export default async function globalSetup(): Promise<void> {
+  const url = new URL(TEST_DATABASE_URL);
+  const database = url.pathname.slice(1);
+  const admin = new Client({ connectionString: Object.assign(new URL(url), { pathname: '/postgres' }).toString() });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE "${database}"`);
+  await admin.end();
+  await migrateAll(TEST_DATABASE_URL, () => undefined);
+  execFileSync(process.execPath, ['-r', '@swc-node/register', join(__dirname, '..', 'scripts', 'kafka-topics.ts'), '--reset'], {
+    stdio: 'inherit',
+  });
+}
