@@ -9,3 +9,4 @@ export * from './outbox/outbox-sql';
 export * from './outbox/outbox-writer';
 export * from './outbox/outbox-relay';
 export * from './kafka-health';
+export * from './consumer/kafka-exception.filter';

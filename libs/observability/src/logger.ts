@@ -9,9 +9,10 @@ export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' |
  */
 export function createLogger(service: string, level: LogLevel = 'info'): Logger {
   return pino({
-    name: service,
+
     level,
     base: { service },
+    // 'name' would repeat the service; pino adds it only when set.
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: { paths: piiRedactPaths, censor: '[redacted]' },
     formatters: { level: (label) => ({ level: label }) },

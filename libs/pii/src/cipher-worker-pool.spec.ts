@@ -1,10 +1,15 @@
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { BlindIndexer } from './blind-indexer';
 import { CipherRow, CipherWorkerPool } from './cipher-worker-pool';
 import { envelopeKeyId } from './envelope';
 import { PiiCryptoError, PiiErrorCode } from './errors';
 import { FieldCipher } from './field-cipher';
 import { KeyRing } from './key-ring';
+
+const execFileAsync = promisify(execFile);
 
 // These specs are also the contract between cipher-worker.js and the TypeScript FieldCipher / BlindIndexer:
 // if either side changes the envelope or index format, decryption or equality below fails.
@@ -133,4 +138,27 @@ describe(CipherWorkerPool.name, () => {
       await expect(closing.close()).resolves.toBeUndefined();
     });
   });
+});
+
+describe(`${CipherWorkerPool.name} outside jest`, () => {
+  // Services run TypeScript with `node -r @swc-node/register`; the worker must start there too, not only under jest.
+  it('encrypts under node -r @swc-node/register', async () => {
+    const script = `
+      const { randomBytes } = require('node:crypto');
+      const { CipherWorkerPool } = require(${JSON.stringify(require.resolve('./cipher-worker-pool'))});
+      const { FieldCipher } = require(${JSON.stringify(require.resolve('./field-cipher'))});
+      const keyRing = { activeKeyId: 'k1', keys: { k1: randomBytes(32) } };
+      const pool = new CipherWorkerPool({ keyRing, blindIndexKey: randomBytes(32), size: 1 });
+      pool.encryptBatch([{ values: ['ok'] }]).then(async ([[envelope]]) => {
+        process.stdout.write(new FieldCipher(keyRing).decrypt(envelope));
+        await pool.close();
+      });
+    `;
+    const { stdout } = await execFileAsync(process.execPath, ['-r', '@swc-node/register', '-e', script], {
+      cwd: join(__dirname, '../../..'),
+      timeout: 30_000,
+    });
+
+    expect(stdout).toBe('ok');
+  }, 35_000);
 });

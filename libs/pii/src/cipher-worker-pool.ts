@@ -93,10 +93,12 @@ export class CipherWorkerPool {
     assertValidKeyRing(options.keyRing);
     new BlindIndexer(options.blindIndexKey); // same key checks as the main thread, before any thread starts
     this.size = size;
+    const activeKey = options.keyRing.keys[options.keyRing.activeKeyId];
+    if (!activeKey) throw new PiiCryptoError(PiiErrorCode.InvalidKeyRing, 'active key is missing'); // checked above
     const workerData = {
       activeKeyId: options.keyRing.activeKeyId,
       // Fresh copies: a Buffer may be a view on Node's shared pool, and cloning would copy the whole slab.
-      activeKey: new Uint8Array(options.keyRing.keys[options.keyRing.activeKeyId]),
+      activeKey: new Uint8Array(activeKey),
       blindIndexKey: new Uint8Array(options.blindIndexKey),
     };
     for (let i = 0; i < size; i++) this.#slots.push(this.#spawn(workerData));
@@ -225,6 +227,7 @@ function unpack(rows: WireRow[], reply: WorkerSuccess): CipherRowResult[] {
   // Views on the transferred buffer: no copy per field.
   const next = (): Buffer => {
     const length = lengths[output++];
+    if (length === undefined) throw new PiiCryptoError(PiiErrorCode.WorkerFailed, 'worker returned too few outputs');
     const view = Buffer.from(packed.buffer, offset, length);
     offset += length;
     return view;

@@ -9,6 +9,11 @@ describe(normalizeCnic.name, () => {
     },
   );
 
+  it('reads Arabic-Indic and Urdu digits', () => {
+    expect(normalizeCnic('٣٥٢٠٢-١٢٣٤٥٦٧-١')).toBe('3520212345671');
+    expect(normalizeCnic('۳۵۲۰۲-۱۲۳۴۵۶۷-۱')).toBe('3520212345671');
+  });
+
   it('accepts every region code except 0', () => {
     for (const first of '123456789') expect(isValidCnic(`${first}520212345671`)).toBe(true);
     expect(isValidCnic('0520212345671')).toBe(false);

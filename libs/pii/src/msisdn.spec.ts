@@ -47,7 +47,9 @@ describe(normalizeMsisdn.name, () => {
   });
 
   it('rejects with the INVALID_MSISDN code', () => {
-    expect(() => normalizeMsisdn('042-35761234')).toThrow(expect.objectContaining({ code: PiiErrorCode.InvalidMsisdn }));
+    expect(() => normalizeMsisdn('042-35761234')).toThrow(
+      expect.objectContaining({ code: PiiErrorCode.InvalidMsisdn }),
+    );
   });
 
   it('says why, without the number itself in the message', () => {

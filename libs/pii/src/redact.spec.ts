@@ -27,6 +27,10 @@ describe(redactPiiInText.name, () => {
     expect(redactPiiInText('from 03001234567@sms.example.pk')).toBe('from 0**********@s**********.pk');
   });
 
+  it('fully masks an email whose local part is too long to be valid', () => {
+    expect(redactPiiInText(`to ${'a'.repeat(70)}@example.com`)).toBe('to ***');
+  });
+
   it('leaves text without PII alone', () => {
     const text = 'Kafka topic breach.intake partition 3 offset 12345 lag 0; landline 042-35761234';
 

@@ -37,7 +37,7 @@ export const piiRedactPaths: string[] = PII_FIELDS.flatMap((field) => [
 
 // One pass with alternation so masked output is never rescanned, and emails win over the digits inside them.
 // Lookbehinds make each alternative start only at a boundary, which keeps matching linear on long garbage.
-const EMAIL = String.raw`(?<![\w.%+-])[\w.%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*\.[A-Za-z]{2,63}`;
+const EMAIL = String.raw`(?<![\w.%+-])[\w.%+-]{1,254}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*\.[A-Za-z]{2,63}`;
 const CNIC = String.raw`(?<!\d)(?:\d{5}-\d{7}-\d|\d{13})(?!\d)`;
 // 03001234567, 0300-1234567, +92 300 1234567, 0092…, 923001234567, 3001234567.
 const MSISDN = String.raw`(?<![\d+])(?:(?:\+|00)?92[\s-]?|0)?3\d{2}[\s-]?\d{3}[\s-]?\d{4}(?!\d)`;

@@ -94,12 +94,13 @@ export class DeadLetterRedriver {
     if (remaining.size === 0) return;
 
     const consumer = this.kafka.consumer({ groupId: readerGroup });
+    const next = new Map<number, string>();
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
       consumer
         .run({
-          autoCommit: commit,
+          autoCommit: false,
           eachMessage: async ({ partition, message }) => {
             if (!remaining.has(partition)) return;
             const headers = headersToStrings(message.headers);
@@ -114,6 +115,7 @@ export class DeadLetterRedriver {
               },
               { key: message.key, value: message.value, headers },
             );
+            next.set(partition, (BigInt(message.offset) + 1n).toString());
             if (BigInt(message.offset) + 1n >= (high.get(partition) ?? 0n)) {
               remaining.delete(partition);
               if (remaining.size === 0) resolve();
@@ -122,6 +124,9 @@ export class DeadLetterRedriver {
         })
         .catch(reject);
     });
+    if (commit && next.size > 0) {
+      await consumer.commitOffsets([...next].map(([partition, offset]) => ({ topic, partition, offset })));
+    }
     await consumer.disconnect();
   }
 }

@@ -1,3 +1,5 @@
+import { RpcException } from '@nestjs/microservices';
+
 /** How the consumer treats a message whose handler failed. */
 export enum FailureDisposition {
   /** Worth trying again later (a dependency was down, a lock timed out). */
@@ -9,16 +11,24 @@ export enum FailureDisposition {
 /**
  * Thrown (or mapped to, by a service's exception filter) to tell the consumer what to do with a message.
  * `code` is a stable machine-readable reason that ends up in the dead-letter headers.
+ * It is an RpcException so that NestJS's default RPC filter hands it to the transport unchanged.
  */
-export class MessageFailure extends Error {
+export class MessageFailure extends RpcException {
+  override readonly cause: unknown;
+
   constructor(
     public readonly disposition: FailureDisposition,
     public readonly code: string,
     message: string,
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    super(message);
     this.name = 'MessageFailure';
+    this.cause = options?.cause;
+  }
+
+  override getError(): this {
+    return this;
   }
 
   static deadLetter(code: string, message: string, cause?: unknown): MessageFailure {

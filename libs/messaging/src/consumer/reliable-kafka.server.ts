@@ -108,7 +108,7 @@ export class ReliableKafkaServer extends Server implements CustomTransportStrate
 
   private async consume(payload: EachMessagePayload, fromRetryTopic: boolean): Promise<void> {
     const inbound = toInbound(payload, fromRetryTopic);
-    if (fromRetryTopic) await waitUntilDue(payload.message, payload.heartbeat);
+    if (fromRetryTopic) await waitUntilDue(payload.message, () => payload.heartbeat());
     const started = process.hrtime.bigint();
     const handler = this.getHandlerByPattern(inbound.topic);
     if (!handler) {

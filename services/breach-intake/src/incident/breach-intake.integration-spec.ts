@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { create, toBinary, toJson } from '@bufbuild/protobuf';
+import { create, toBinary, toJson, type MessageInitShape } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import type { INestApplication } from '@nestjs/common';
 import { Client } from 'pg';
@@ -23,7 +23,7 @@ import { loadIntakeConfig } from '../config';
 
 const GROUP = 'breach-intake';
 
-function breachEvent(overrides: Partial<Omit<BreachReported, '$typeName'>> = {}): BreachReported {
+function breachEvent(overrides: Omit<MessageInitShape<typeof BreachReportedSchema>, '$typeName'> = {}): BreachReported {
   return create(BreachReportedSchema, {
     eventId: randomUUID(),
     incidentId: `INC-${randomUUID().slice(0, 8)}`,

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# The whole check, from a fresh clone: install, generated-code check, lint, type-check, unit specs,
+# then the local stack (PostgreSQL, Kafka, stand-ins) and the integration and end-to-end specs.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false CI=${CI:-true}
+
+ensure_node_modules
+
+log "contracts: generated code matches proto/"
+bash scripts/generate.sh --check
+
+log "lint (type-aware, module boundaries) and type-check"
+npx nx show projects >/dev/null # builds the project graph the module-boundary rule reads
+npx eslint --max-warnings=0 .
+npx tsc -p tsconfig.json --noEmit
+
+log "stack: PostgreSQL, Kafka"
+scripts/postgres.sh bnp bnp_test
+scripts/kafka.sh start
+
+results="$RUN_DIR/test-results"
+rm -rf "$results" && mkdir -p "$results"
+status=0
+log "unit specs"
+npx jest --ci --json --outputFile="$results/unit.json" || status=$?
+log "integration and end-to-end specs (real Kafka and PostgreSQL)"
+npx jest --ci -c jest.integration.config.js --json --outputFile="$results/integration.json" || status=$?
+
+node -e '
+  const fs = require("node:fs");
+  let passed = 0, failed = 0, skipped = 0;
+  for (const file of fs.readdirSync(process.argv[1])) {
+    const r = JSON.parse(fs.readFileSync(`${process.argv[1]}/${file}`, "utf8"));
+    passed += r.numPassedTests; failed += r.numFailedTests + (r.numRuntimeErrorTestSuites || 0); skipped += r.numPendingTests;
+  }
+  console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
+' "$results"
+exit $status
