@@ -4,11 +4,15 @@ export const Topics = {
   breachEvents: 'breach.events.v1',
   /** From intake: incident.v1.IncidentRevisionAccepted, key = incident id. */
   incidentRevisions: 'incident.revisions.v1',
+  /** Release gate and pause/resume decisions: incident.v1.IncidentControl, key = incident id. */
+  incidentControl: 'incident.control.v1',
   inventoryChanges: 'inventory.changes.v1',
   exposure: 'exposure.v1',
   notificationLog: 'notification.log.v1',
   fraudProtection: 'fraud.protection.v1',
   fraudProtectionAcks: 'fraud.protection.acks.v1',
+  /** fraud.v1.EnrollmentCreated, key = person id: the notifier waits for it for protected tiers. */
+  fraudEnrollments: 'fraud.enrollments.v1',
 } as const;
 
 export type TopicName = (typeof Topics)[keyof typeof Topics];
