@@ -5,5 +5,6 @@ export * from './gen/incident/v1/incident_revision_pb';
 export * from './gen/incident/v1/incident_control_pb';
 export * from './gen/exposure/v1/exposure_pb';
 export * from './gen/fraud/v1/fraud_pb';
+export * from './gen/notification/v1/notification_log_pb';
 export * from './topics';
 export * from './codec';
