@@ -4,7 +4,10 @@ import 'reflect-metadata';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 
-const SERVICES: { service: string; schema: string }[] = [{ service: 'breach-intake', schema: 'intake' }];
+const SERVICES: { service: string; schema: string }[] = [
+  { service: 'breach-intake', schema: 'intake' },
+  { service: 'exposure', schema: 'exposure' },
+];
 
 export async function migrateAll(url: string, log: (line: string) => void = console.log): Promise<void> {
   for (const { service, schema } of SERVICES) {

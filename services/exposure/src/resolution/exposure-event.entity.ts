@@ -1,0 +1,64 @@
+import { Column, Entity, Index, PrimaryGeneratedColumn, Unique } from 'typeorm';
+
+/**
+ * The exposure.v1 events a revision produces, written in the same transaction as the exposures: this
+ * table is the outbox for the fan-out (the relay builds the protobuf from it and the directory, then
+ * stamps `published_at`). Rows stay as the record of what was announced. Held rows wait for the gate.
+ */
+@Entity({ name: 'exposure_events' })
+@Unique('UQ_exposure_events_person_revision', ['incidentId', 'personId', 'revision'])
+@Index('IDX_exposure_events_pending', ['id'], { where: '"published_at" IS NULL AND NOT "held"' })
+@Index('IDX_exposure_events_incident_revision', ['incidentId', 'revision'])
+export class ExposureEventEntity {
+  @PrimaryGeneratedColumn('identity', { name: 'id', type: 'bigint', primaryKeyConstraintName: 'PK_exposure_events' })
+  id!: string;
+
+  @Column({ name: 'incident_id', type: 'text' })
+  incidentId!: string;
+
+  @Column({ name: 'revision', type: 'int' })
+  revision!: number;
+
+  @Column({ name: 'person_id', type: 'uuid' })
+  personId!: string;
+
+  @Column({ name: 'exposure_id', type: 'uuid' })
+  exposureId!: string;
+
+  /** exposure.v1.ExposureChange */
+  @Column({ name: 'change', type: 'smallint' })
+  change!: number;
+
+  @Column({ name: 'categories', type: 'int' })
+  categories!: number;
+
+  @Column({ name: 'new_categories', type: 'int' })
+  newCategories!: number;
+
+  @Column({ name: 'tier', type: 'smallint' })
+  tier!: number;
+
+  @Column({ name: 'policy_version', type: 'text' })
+  policyVersion!: string;
+
+  @Column({ name: 'policy_rule', type: 'text' })
+  policyRule!: string;
+
+  @Column({ name: 'subscriber_ids', type: 'text', array: true })
+  subscriberIds!: string[];
+
+  @Column({ name: 'dry_run', type: 'boolean' })
+  dryRun!: boolean;
+
+  @Column({ name: 'notice_already_sent', type: 'boolean', default: false })
+  noticeAlreadySent!: boolean;
+
+  @Column({ name: 'held', type: 'boolean' })
+  held!: boolean;
+
+  @Column({ name: 'published_at', type: 'timestamptz', nullable: true })
+  publishedAt!: Date | null;
+
+  @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
+  createdAt!: Date;
+}
