@@ -13,6 +13,7 @@ import {
   ReleaseApprovalEntity,
 } from './resolution/exposure-revision.entity';
 import { PersonExposureEntity } from './resolution/person-exposure.entity';
+import { ResolutionJobEntity } from './resolution/resolution-job.entity';
 
 export const EXPOSURE_SCHEMA = 'exposure';
 
@@ -28,6 +29,7 @@ export const exposureEntities = [
   ExposureIncidentEntity,
   PersonExposureEntity,
   ExposureEventEntity,
+  ResolutionJobEntity,
 ];
 
 export function createExposureDataSource(url: string, poolSize = 10) {

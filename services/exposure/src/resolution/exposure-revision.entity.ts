@@ -51,7 +51,7 @@ export class ExposureRevisionEntity {
   regulatorDeadlineAt!: Date | null;
 
   @Column({ name: 'summary', type: 'jsonb' })
-  summary!: Record<string, unknown>;
+  summary!: object;
 
   @Column({ name: 'computed_at', type: 'timestamptz', default: () => 'now()' })
   computedAt!: Date;

@@ -1,0 +1,61 @@
+import 'reflect-metadata';
+import { Module, type DynamicModule, type INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Kafka } from 'kafkajs';
+import type { Logger } from 'pino';
+import { Registry } from 'prom-client';
+import { Topics } from '@bnp/contracts';
+import { KafkaConsumerMetrics, ReliableKafkaServer, deadLetterTopic, ensureTopics, retryTopic } from '@bnp/messaging';
+import { ObservabilityModule, PinoNestLogger } from '@bnp/observability';
+import type { ExposureConfig } from './config';
+import { GateModule } from './gate/gate.module';
+import { InfrastructureModule } from './infrastructure.module';
+import { RiskPolicy } from './policy/risk-policy';
+import { ResolutionModule } from './resolution/resolution.module';
+
+@Module({})
+class ExposureAppModule {
+  static forRoot(config: ExposureConfig, logger: Logger, policy: RiskPolicy): DynamicModule {
+    return {
+      module: ExposureAppModule,
+      imports: [
+        ObservabilityModule.forRoot({ service: 'exposure', logLevel: config.LOG_LEVEL, logger }),
+        InfrastructureModule.forRoot(config, policy),
+        ResolutionModule,
+        GateModule,
+      ],
+    };
+  }
+}
+
+export interface ExposureApp {
+  app: INestApplication;
+  consumer: ReliableKafkaServer;
+}
+
+/** Builds the exposure service: revision consumer, resolution worker, fan-out relay, gate API. */
+export async function createExposureApp(config: ExposureConfig, logger: Logger): Promise<ExposureApp> {
+  const policy = RiskPolicy.load(); // validated at boot: a broken policy file stops the service here
+  const app = await NestFactory.create(ExposureAppModule.forRoot(config, logger, policy), {
+    logger: new PinoNestLogger(logger.child({ component: 'nest' })),
+  });
+  app.enableShutdownHooks();
+  const kafka = app.get(Kafka);
+  const groupId = config.EXPOSURE_CONSUMER_GROUP;
+  if (config.KAFKA_CREATE_TOPICS) {
+    await ensureTopics(kafka, [
+      ...config.retryDelaysMs.map((_, index) => ({ topic: retryTopic(groupId, index + 1), numPartitions: 6 })),
+      { topic: deadLetterTopic(groupId), numPartitions: 6 },
+    ]);
+  }
+  const consumer = new ReliableKafkaServer({
+    kafka,
+    groupId,
+    topics: [Topics.incidentRevisions],
+    retryDelaysMs: config.retryDelaysMs,
+    logger,
+    metrics: new KafkaConsumerMetrics(app.get(Registry)),
+  });
+  app.connectMicroservice({ strategy: consumer });
+  return { app, consumer };
+}

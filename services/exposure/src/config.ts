@@ -1,0 +1,33 @@
+import { databaseConfigShape, env, kafkaConfigShape, loadConfig, piiKeyConfigShape, serviceConfigShape } from '@bnp/config';
+
+export const exposureConfigShape = {
+  ...serviceConfigShape,
+  ...kafkaConfigShape,
+  ...databaseConfigShape,
+  ...piiKeyConfigShape,
+  PORT: env.port(3002),
+  EXPOSURE_CONSUMER_GROUP: env.string('exposure'),
+  EXPOSURE_RETRY_DELAYS_MS: env.list('1000,10000,60000'),
+  KAFKA_CREATE_TOPICS: env.bool(true),
+  // Overrides the policy file's threshold: revisions that would send to more people wait for two approvals.
+  GATE_MAX_PEOPLE_WITHOUT_APPROVAL: env.int(-1, -1),
+  // "name:sha256hex(token),name:sha256hex(token)": who may approve releases and pause incidents.
+  GATE_APPROVERS: env.list(''),
+  EXPOSURE_RELAY_BATCH: env.int(2000, 1, 20000),
+  EXPOSURE_JOB_LEASE_MS: env.int(600000, 1000),
+};
+
+export type ExposureConfig = ReturnType<typeof loadExposureConfig>;
+
+export function loadExposureConfig(source: NodeJS.ProcessEnv = process.env) {
+  const config = loadConfig(exposureConfigShape, source);
+  const approvers = new Map<string, string>();
+  for (const entry of config.GATE_APPROVERS) {
+    const [name, tokenSha256] = entry.split(':');
+    if (!name || !tokenSha256 || !/^[0-9a-f]{64}$/.test(tokenSha256)) {
+      throw new Error('GATE_APPROVERS: each entry must be name:sha256hex(token)');
+    }
+    approvers.set(tokenSha256, name);
+  }
+  return { ...config, retryDelaysMs: config.EXPOSURE_RETRY_DELAYS_MS.map(Number), approversByTokenHash: approvers };
+}

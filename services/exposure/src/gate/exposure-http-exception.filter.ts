@@ -1,0 +1,27 @@
+import { Catch, HttpStatus, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { Response } from 'express';
+import { ExposureErrorCode, ExposureException } from '../resolution/exposure.exception';
+
+/** Maps exposure domain errors to HTTP statuses with a stable error code in the body. */
+@Catch(ExposureException)
+export class ExposureHttpExceptionFilter implements ExceptionFilter<ExposureException> {
+  catch(exception: ExposureException, host: ArgumentsHost): void {
+    host.switchToHttp().getResponse<Response>().status(statusOf(exception.code)).json({ code: exception.code, message: exception.message });
+  }
+}
+
+function statusOf(code: ExposureErrorCode): HttpStatus {
+  switch (code) {
+    case ExposureErrorCode.RevisionNotFound:
+    case ExposureErrorCode.IncidentNotFound:
+      return HttpStatus.NOT_FOUND;
+    case ExposureErrorCode.NotHeld:
+    case ExposureErrorCode.AlreadyApproved:
+      return HttpStatus.CONFLICT;
+    case ExposureErrorCode.NotAuthorised:
+      return HttpStatus.FORBIDDEN;
+    case ExposureErrorCode.MalformedRevision:
+    case ExposureErrorCode.UnknownScopeList:
+      return HttpStatus.UNPROCESSABLE_ENTITY;
+  }
+}

@@ -1,0 +1,113 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { timestampFromDate } from '@bufbuild/protobuf/wkt';
+import type { Logger } from 'pino';
+import { ControlAction, IncidentControlSchema, Topics, encodeMessage } from '@bnp/contracts';
+import { LOGGER } from '@bnp/observability';
+import { RiskPolicy } from '../policy/risk-policy';
+import { ExposureErrorCode, ExposureException } from '../resolution/exposure.exception';
+import { ResolutionRepository, type ResolutionTransaction } from '../resolution/resolution.repository';
+
+export const APPROVERS = Symbol('APPROVERS');
+
+export interface ApprovalResult {
+  incidentId: string;
+  revision: number;
+  approvals: string[];
+  released: boolean;
+}
+
+/**
+ * The release gate and pause/resume. A held revision is released when as many different authorised
+ * people as the policy requires (two by default) have approved it. Approvers are identified by a
+ * token whose sha256 is configured (GATE_APPROVERS), never stored in the database.
+ */
+@Injectable()
+export class GateService {
+  constructor(
+    private readonly resolutions: ResolutionRepository,
+    private readonly policy: RiskPolicy,
+    @Inject(APPROVERS) private readonly approversByTokenHash: ReadonlyMap<string, string>,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  authenticate(token: string | undefined): string {
+    const approver = token ? this.approversByTokenHash.get(createHash('sha256').update(token).digest('hex')) : undefined;
+    if (!approver) throw new ExposureException(ExposureErrorCode.NotAuthorised, 'not an authorised approver');
+    return approver;
+  }
+
+  async approve(incidentId: string, revision: number, approver: string): Promise<ApprovalResult> {
+    const result = await this.resolutions.inTransaction(async (tx) => {
+      await tx.lockIncident(incidentId);
+      const rows = await tx.query<{ status: string }[]>(
+        'SELECT "status" FROM "exposure"."revisions" WHERE "incident_id" = $1 AND "revision" = $2',
+        [incidentId, revision],
+      );
+      const status = rows[0]?.status;
+      if (!status) throw new ExposureException(ExposureErrorCode.RevisionNotFound, `revision ${revision} of ${incidentId} not found`);
+      if (status !== 'HELD') {
+        throw new ExposureException(ExposureErrorCode.NotHeld, `revision ${revision} of ${incidentId} is ${status}, not held`);
+      }
+      const inserted = await tx.query<unknown[]>(
+        `INSERT INTO "exposure"."release_approvals" ("incident_id", "revision", "approver") VALUES ($1, $2, $3)
+         ON CONFLICT DO NOTHING RETURNING 1`,
+        [incidentId, revision, approver],
+      );
+      if (inserted.length === 0) throw new ExposureException(ExposureErrorCode.AlreadyApproved, `${approver} already approved this revision`);
+      const approvals = (
+        await tx.query<{ approver: string }[]>(
+          'SELECT "approver" FROM "exposure"."release_approvals" WHERE "incident_id" = $1 AND "revision" = $2 ORDER BY "approved_at"',
+          [incidentId, revision],
+        )
+      ).map((row) => row.approver);
+      const released = approvals.length >= this.policy.approvalsRequired;
+      if (released) await this.release(tx, incidentId, revision, approvals);
+      return { incidentId, revision, approvals, released };
+    });
+    this.logger.info({ incidentId, revision, approver, released: result.released }, 'release approval recorded');
+    return result;
+  }
+
+  async setPaused(incidentId: string, paused: boolean, actor: string, reason: string): Promise<void> {
+    await this.resolutions.inTransaction(async (tx) => {
+      await tx.lockIncident(incidentId);
+      const updated = await tx.query<[unknown[], number]>(
+        'UPDATE "exposure"."incidents" SET "paused" = $2, "updated_at" = now() WHERE "incident_id" = $1',
+        [incidentId, paused],
+      );
+      if (updated[1] === 0) throw new ExposureException(ExposureErrorCode.IncidentNotFound, `incident ${incidentId} not found`);
+      await tx.appendOutbox([control(incidentId, 0, paused ? ControlAction.PAUSED : ControlAction.RESUMED, [actor], reason)]);
+      if (!paused) await tx.query(`SELECT pg_notify('exposure_events', '')`);
+    });
+    this.logger.info({ incidentId, paused, actor }, paused ? 'incident paused' : 'incident resumed');
+  }
+
+  private async release(tx: ResolutionTransaction, incidentId: string, revision: number, approvals: string[]): Promise<void> {
+    await tx.releaseEvents(incidentId, revision);
+    await tx.markAnnounced(incidentId, revision);
+    await tx.query(
+      `UPDATE "exposure"."revisions" SET "status" = 'RELEASED', "released_at" = now() WHERE "incident_id" = $1 AND "revision" = $2`,
+      [incidentId, revision],
+    );
+    await tx.appendOutbox([control(incidentId, revision, ControlAction.RELEASED, approvals, 'released at the gate')]);
+    await tx.query(`SELECT pg_notify('exposure_events', '')`);
+  }
+}
+
+function control(incidentId: string, revision: number, action: ControlAction, actors: string[], reason: string) {
+  return {
+    topic: Topics.incidentControl,
+    key: incidentId,
+    payload: encodeMessage(IncidentControlSchema, {
+      controlId: randomUUID(),
+      incidentId,
+      revision,
+      action,
+      actors,
+      reason,
+      decidedAt: timestampFromDate(new Date()),
+    }),
+    headers: { 'content-type': 'application/protobuf', 'bnp-schema': 'incident.v1.IncidentControl' },
+  };
+}

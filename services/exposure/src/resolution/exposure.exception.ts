@@ -1,0 +1,20 @@
+export enum ExposureErrorCode {
+  MalformedRevision = 'MALFORMED_REVISION',
+  /** A scope list is referenced before it was imported (or with another sha256). */
+  UnknownScopeList = 'UNKNOWN_SCOPE_LIST',
+  RevisionNotFound = 'REVISION_NOT_FOUND',
+  NotHeld = 'NOT_HELD',
+  NotAuthorised = 'NOT_AUTHORISED',
+  AlreadyApproved = 'ALREADY_APPROVED',
+  IncidentNotFound = 'INCIDENT_NOT_FOUND',
+}
+
+export class ExposureException extends Error {
+  constructor(
+    public readonly code: ExposureErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ExposureException';
+  }
+}

@@ -1,0 +1,252 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { ExposureChange, PiiCategory, RiskTier, type IncidentRevisionAccepted } from '@bnp/contracts';
+import { OutboxWriter, type OutboxMessage } from '@bnp/messaging';
+import { EXPOSURE_SCHEMA } from '../data-source';
+import type { RiskPolicy } from '../policy/risk-policy';
+import { ExposureRevisionEntity } from './exposure-revision.entity';
+import { SqlParams, exposedRecordsSql } from './revision-scope';
+
+export interface RevisionSummary {
+  peopleAffected: number;
+  subscriptionsAffected: number;
+  events: { new: number; widened: number; retracted: number };
+  peopleByTier: Record<string, number>;
+  subscriptionsByTier: Record<string, number>;
+  peopleByCategory: Record<string, number>;
+  subscriptionsByRegion: Record<string, number>;
+  formerCustomers: number;
+  unknownAssets: string[];
+}
+
+const outbox = new OutboxWriter(EXPOSURE_SCHEMA);
+
+/**
+ * The set-based SQL of exposure resolution. Everything runs inside one transaction and works on whole
+ * sets (`INSERT ... SELECT`), never a row per round trip. Temporary tables live until commit.
+ */
+export class ResolutionTransaction {
+  constructor(private readonly manager: EntityManager) {}
+
+  async lockIncident(incidentId: string): Promise<void> {
+    await this.manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`exposure:${incidentId}`]);
+  }
+
+  async currentRevision(incidentId: string): Promise<number> {
+    const rows: { current_revision: number }[] = await this.manager.query(
+      'SELECT "current_revision" FROM "exposure"."incidents" WHERE "incident_id" = $1',
+      [incidentId],
+    );
+    return rows[0]?.current_revision ?? 0;
+  }
+
+  async revisionExists(incidentId: string, revision: number): Promise<boolean> {
+    const rows: unknown[] = await this.manager.query(
+      'SELECT 1 FROM "exposure"."revisions" WHERE "incident_id" = $1 AND "revision" = $2',
+      [incidentId, revision],
+    );
+    return rows.length > 0;
+  }
+
+  /** Lists referenced by id must have been imported with the same sha256. Returns the problems. */
+  async missingLists(refs: { listId: string; sha256: string }[]): Promise<string[]> {
+    if (refs.length === 0) return [];
+    const rows: { list_id: string; sha256: string }[] = await this.manager.query(
+      'SELECT "list_id", "sha256" FROM "exposure"."scope_lists" WHERE "list_id" = ANY($1::text[])',
+      [refs.map((ref) => ref.listId)],
+    );
+    const known = new Map(rows.map((row) => [row.list_id, row.sha256]));
+    return refs
+      .filter((ref) => known.get(ref.listId) !== ref.sha256)
+      .map((ref) => (known.has(ref.listId) ? `list ${ref.listId} has another sha256` : `list ${ref.listId} was never imported`));
+  }
+
+  async unknownAssets(assetIds: string[]): Promise<string[]> {
+    const rows: { asset_id: string }[] = await this.manager.query(
+      'SELECT "asset_id" FROM "exposure"."assets" WHERE "asset_id" = ANY($1::text[])',
+      [assetIds],
+    );
+    const known = new Set(rows.map((row) => row.asset_id));
+    return assetIds.filter((id) => !known.has(id));
+  }
+
+  /** rev_people: per person, the union of exposed categories and the affected subscriptions. */
+  async computePeople(revision: IncidentRevisionAccepted): Promise<void> {
+    const params = new SqlParams();
+    const records = exposedRecordsSql(revision, params);
+    await this.manager.query(
+      `CREATE TEMP TABLE "rev_people" ON COMMIT DROP AS
+       WITH "per_subscriber" AS (
+         SELECT "subscriber_id", bit_or("categories") AS "categories" FROM (${records}) AS "hits" GROUP BY "subscriber_id"
+       )
+       SELECT s."person_id", bit_or(ps."categories") AS "categories",
+              array_agg(ps."subscriber_id" ORDER BY ps."subscriber_id") AS "subscriber_ids"
+       FROM "per_subscriber" ps JOIN "exposure"."subscribers" s ON s."subscriber_id" = ps."subscriber_id"
+       WHERE ps."categories" <> 0
+       GROUP BY s."person_id"`,
+      params.values,
+    );
+    await this.manager.query('ALTER TABLE "rev_people" ADD PRIMARY KEY ("person_id")');
+    await this.manager.query('ANALYZE "rev_people"');
+  }
+
+  /**
+   * rev_events: what this revision must tell downstream, against what was already announced. New or
+   * re-exposed people and people with new categories; retractions only for people who were told.
+   */
+  async computeEvents(incidentId: string, policy: RiskPolicy): Promise<void> {
+    const { tier, rule } = policy.toSql('r."categories"');
+    await this.manager.query(
+      `CREATE TEMP TABLE "rev_events" ON COMMIT DROP AS
+       SELECT r."person_id",
+              (CASE WHEN pe."person_id" IS NULL OR pe."status" = 'RETRACTED' OR pe."announced_categories" = 0
+                    THEN ${ExposureChange.NEW} ELSE ${ExposureChange.WIDENED} END)::smallint AS "change",
+              r."categories",
+              (CASE WHEN pe."person_id" IS NULL OR pe."status" = 'RETRACTED' THEN r."categories"
+                    ELSE r."categories" & ~pe."announced_categories" END) AS "new_categories",
+              ${tier} AS "tier", ${rule} AS "policy_rule", r."subscriber_ids", false AS "notice_already_sent"
+       FROM "rev_people" r
+       LEFT JOIN "exposure"."person_exposures" pe ON pe."incident_id" = $1 AND pe."person_id" = r."person_id"
+       WHERE pe."person_id" IS NULL OR pe."status" = 'RETRACTED' OR (r."categories" & ~pe."announced_categories") <> 0
+       UNION ALL
+       SELECT pe."person_id", ${ExposureChange.RETRACTED}::smallint, 0, 0, pe."tier", pe."policy_rule", pe."subscriber_ids", true
+       FROM "exposure"."person_exposures" pe
+       WHERE pe."incident_id" = $1 AND pe."status" = 'ACTIVE' AND pe."announced_categories" <> 0
+         AND NOT EXISTS (SELECT 1 FROM "rev_people" r WHERE r."person_id" = pe."person_id")`,
+      [incidentId],
+    );
+  }
+
+  async countWork(): Promise<{ people: number; events: number }> {
+    const rows: { people: number; events: number }[] = await this.manager.query(
+      `SELECT (SELECT count(*) FROM "rev_people")::int AS "people", (SELECT count(*) FROM "rev_events")::int AS "events"`,
+    );
+    return rows[0] ?? { people: 0, events: 0 };
+  }
+
+  /** Brings person_exposures to this revision: upsert the exposed, retract the rest. */
+  async applyExposures(incidentId: string, revision: number, policy: RiskPolicy): Promise<void> {
+    const { tier, rule } = policy.toSql('r."categories"');
+    await this.manager.query(
+      `INSERT INTO "exposure"."person_exposures" AS pe
+         ("incident_id", "person_id", "exposure_id", "status", "categories", "announced_categories", "tier", "policy_version",
+          "policy_rule", "subscriber_ids", "first_revision", "last_revision", "retracted_revision")
+       SELECT $1, r."person_id", gen_random_uuid(), 'ACTIVE', r."categories", 0, ${tier}, $3, ${rule}, r."subscriber_ids", $2, $2, NULL
+       FROM "rev_people" r
+       ON CONFLICT ("incident_id", "person_id") DO UPDATE SET
+         "status" = 'ACTIVE', "categories" = EXCLUDED."categories", "tier" = EXCLUDED."tier",
+         "policy_version" = EXCLUDED."policy_version", "policy_rule" = EXCLUDED."policy_rule",
+         "subscriber_ids" = EXCLUDED."subscriber_ids", "last_revision" = EXCLUDED."last_revision", "retracted_revision" = NULL`,
+      [incidentId, revision, policy.version],
+    );
+    await this.manager.query(
+      `UPDATE "exposure"."person_exposures" SET "status" = 'RETRACTED', "retracted_revision" = $2
+       WHERE "incident_id" = $1 AND "status" = 'ACTIVE' AND "last_revision" < $2`,
+      [incidentId, revision],
+    );
+  }
+
+  /** Writes the revision's events, highest tier first so ids (and the fan-out) follow risk. */
+  async insertEvents(incidentId: string, revision: number, policyVersion: string, held: boolean, dryRun: boolean): Promise<void> {
+    await this.manager.query(
+      `INSERT INTO "exposure"."exposure_events"
+         ("incident_id", "revision", "person_id", "exposure_id", "change", "categories", "new_categories", "tier",
+          "policy_version", "policy_rule", "subscriber_ids", "dry_run", "notice_already_sent", "held")
+       SELECT $1, $2, e."person_id", pe."exposure_id", e."change", e."categories", e."new_categories", e."tier",
+              $3, e."policy_rule", e."subscriber_ids", $5, e."notice_already_sent", $4
+       FROM "rev_events" e JOIN "exposure"."person_exposures" pe ON pe."incident_id" = $1 AND pe."person_id" = e."person_id"
+       ORDER BY e."tier" DESC, e."person_id"`,
+      [incidentId, revision, policyVersion, held, dryRun],
+    );
+  }
+
+  /** Records that downstream has been (or is being) told about a revision's released events. */
+  async markAnnounced(incidentId: string, revision: number): Promise<void> {
+    await this.manager.query(
+      `UPDATE "exposure"."person_exposures" pe SET "announced_categories" = pe."announced_categories" | e."categories"
+       FROM "exposure"."exposure_events" e
+       WHERE e."incident_id" = $1 AND e."revision" = $2 AND pe."incident_id" = $1 AND pe."person_id" = e."person_id"
+         AND e."change" <> ${ExposureChange.RETRACTED}`,
+      [incidentId, revision],
+    );
+  }
+
+  async releaseEvents(incidentId: string, revision: number): Promise<number> {
+    const result: [unknown[], number] = await this.manager.query(
+      `UPDATE "exposure"."exposure_events" SET "held" = false WHERE "incident_id" = $1 AND "revision" = $2 AND "held"`,
+      [incidentId, revision],
+    );
+    return result[1];
+  }
+
+  /** A newer revision replaces an older one still held at the gate: its events are never sent. */
+  async supersedeHeld(incidentId: string, revision: number): Promise<void> {
+    await this.manager.query(
+      `UPDATE "exposure"."revisions" SET "status" = 'SUPERSEDED' WHERE "incident_id" = $1 AND "revision" < $2 AND "status" = 'HELD'`,
+      [incidentId, revision],
+    );
+    await this.manager.query(
+      `DELETE FROM "exposure"."exposure_events" WHERE "incident_id" = $1 AND "revision" < $2 AND "held" AND "published_at" IS NULL`,
+      [incidentId, revision],
+    );
+  }
+
+  async summarize(policy: RiskPolicy, unknownAssets: string[]): Promise<RevisionSummary> {
+    const { tier } = policy.toSql('r."categories"');
+    const categoryColumns = Object.values(PiiCategory)
+      .filter((value): value is PiiCategory => typeof value === 'number' && value !== PiiCategory.UNSPECIFIED)
+      .map((category) => `count(*) FILTER (WHERE (r."categories" & ${1 << category}) <> 0)::int AS "${PiiCategory[category]}"`);
+    const [byCategory] = (await this.manager.query(`SELECT ${categoryColumns.join(', ')} FROM "rev_people" r`)) as Record<string, number>[];
+    const byTier: { tier: number; people: number; subscriptions: number }[] = await this.manager.query(
+      `SELECT ${tier} AS "tier", count(*)::int AS "people", sum(cardinality(r."subscriber_ids"))::int AS "subscriptions"
+       FROM "rev_people" r GROUP BY 1`,
+    );
+    const byRegion: { region: number; subscriptions: number; former: number }[] = await this.manager.query(
+      `SELECT s."region", count(*)::int AS "subscriptions", count(*) FILTER (WHERE s."account_status" = 3)::int AS "former"
+       FROM "rev_people" r CROSS JOIN LATERAL unnest(r."subscriber_ids") AS u("subscriber_id")
+       JOIN "exposure"."subscribers" s ON s."subscriber_id" = u."subscriber_id" GROUP BY s."region"`,
+    );
+    const events: { change: number; count: number }[] = await this.manager.query(
+      'SELECT "change", count(*)::int AS "count" FROM "rev_events" GROUP BY "change"',
+    );
+    const eventCount = (change: ExposureChange) => events.find((row) => row.change === Number(change))?.count ?? 0;
+    return {
+      peopleAffected: byTier.reduce((sum, row) => sum + row.people, 0),
+      subscriptionsAffected: byTier.reduce((sum, row) => sum + row.subscriptions, 0),
+      events: { new: eventCount(ExposureChange.NEW), widened: eventCount(ExposureChange.WIDENED), retracted: eventCount(ExposureChange.RETRACTED) },
+      peopleByTier: Object.fromEntries(byTier.map((row) => [RiskTier[row.tier], row.people])),
+      subscriptionsByTier: Object.fromEntries(byTier.map((row) => [RiskTier[row.tier], row.subscriptions])),
+      peopleByCategory: Object.fromEntries(Object.entries(byCategory ?? {}).filter(([, count]) => count > 0)),
+      subscriptionsByRegion: Object.fromEntries(byRegion.map((row) => [String(row.region), row.subscriptions])),
+      formerCustomers: byRegion.reduce((sum, row) => sum + row.former, 0),
+      unknownAssets,
+    };
+  }
+
+  async saveRevision(revision: Omit<ExposureRevisionEntity, 'computedAt'>): Promise<void> {
+    await this.manager.insert(ExposureRevisionEntity, { ...revision, computedAt: new Date() });
+    await this.manager.query(
+      `INSERT INTO "exposure"."incidents" ("incident_id", "current_revision") VALUES ($1, $2)
+       ON CONFLICT ("incident_id") DO UPDATE SET "current_revision" = GREATEST("incidents"."current_revision", EXCLUDED."current_revision"),
+         "updated_at" = now()`,
+      [revision.incidentId, revision.revision],
+    );
+  }
+
+  appendOutbox(messages: OutboxMessage[]): Promise<void> {
+    return outbox.append(this.manager, messages);
+  }
+
+  query<T>(sql: string, params: unknown[] = []): Promise<T> {
+    return this.manager.query(sql, params);
+  }
+}
+
+@Injectable()
+export class ResolutionRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  inTransaction<T>(work: (tx: ResolutionTransaction) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction((manager) => work(new ResolutionTransaction(manager)));
+  }
+}

@@ -1,0 +1,99 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { timestampDate } from '@bufbuild/protobuf/wkt';
+import type { Logger } from 'pino';
+import { LOGGER } from '@bnp/observability';
+import type { IncidentRevisionAccepted } from '@bnp/contracts';
+import { JurisdictionDeadlines } from '../policy/jurisdiction-deadlines';
+import { RiskPolicy } from '../policy/risk-policy';
+import { ExposureErrorCode, ExposureException } from './exposure.exception';
+import { ResolutionRepository, type RevisionSummary } from './resolution.repository';
+
+export const GATE_THRESHOLD = Symbol('GATE_THRESHOLD');
+
+export type ResolveOutcome =
+  | { outcome: 'duplicate' | 'stale' }
+  | { outcome: 'released' | 'held' | 'dry_run'; summary: RevisionSummary; events: number };
+
+/**
+ * Works out who a revision exposed and what downstream must hear, in one transaction. Revisions that
+ * would reach more people than the gate allows, and dry runs, are computed and summarised but held.
+ */
+@Injectable()
+export class ResolutionService {
+  constructor(
+    private readonly resolutions: ResolutionRepository,
+    private readonly policy: RiskPolicy,
+    private readonly deadlines: JurisdictionDeadlines,
+    @Inject(GATE_THRESHOLD) private readonly gateThreshold: number,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async resolve(revision: IncidentRevisionAccepted): Promise<ResolveOutcome> {
+    const started = performance.now();
+    const { incidentId } = revision;
+    if (!revision.detectedAt || !revision.occurredTo) {
+      throw new ExposureException(ExposureErrorCode.MalformedRevision, 'revision lacks detected_at or occurred_to');
+    }
+    const detectedAt = timestampDate(revision.detectedAt);
+    const occurredTo = timestampDate(revision.occurredTo);
+    const result = await this.resolutions.inTransaction<ResolveOutcome>(async (tx) => {
+      await tx.lockIncident(incidentId);
+      if (await tx.revisionExists(incidentId, revision.revision)) return { outcome: 'duplicate' };
+      if ((await tx.currentRevision(incidentId)) > revision.revision) return { outcome: 'stale' };
+
+      const listProblems = await tx.missingLists(
+        revision.assets.flatMap((asset) => (asset.scope.case === 'listRef' ? [asset.scope.value] : [])),
+      );
+      if (listProblems.length > 0) throw new ExposureException(ExposureErrorCode.UnknownScopeList, listProblems.join('; '));
+      const unknownAssets = await tx.unknownAssets(revision.assets.map((asset) => asset.assetId));
+
+      await tx.computePeople(revision);
+      await tx.computeEvents(incidentId, this.policy);
+      const work = await tx.countWork();
+      const overThreshold = work.events > this.gateThreshold;
+      const held = revision.dryRun || overThreshold;
+      await tx.applyExposures(incidentId, revision.revision, this.policy);
+      await tx.insertEvents(incidentId, revision.revision, this.policy.version, held, revision.dryRun);
+      if (!held) await tx.markAnnounced(incidentId, revision.revision);
+      await tx.supersedeHeld(incidentId, revision.revision);
+      const summary = await tx.summarize(this.policy, unknownAssets);
+      const clock = this.deadlines.clockFor(revision.jurisdiction, detectedAt);
+      await tx.saveRevision({
+        incidentId,
+        revision: revision.revision,
+        revisionId: revision.revisionId,
+        status: revision.dryRun ? 'DRY_RUN' : held ? 'HELD' : 'RELEASED',
+        heldReason: revision.dryRun
+          ? 'dry run: computed, never sent'
+          : overThreshold
+            ? `${work.events} people to notify exceeds the gate threshold of ${this.gateThreshold}`
+            : null,
+        dryRun: revision.dryRun,
+        peopleAffected: work.people,
+        events: work.events,
+        policyVersion: this.policy.version,
+        jurisdiction: revision.jurisdiction,
+        detectedAt,
+        occurredTo,
+        attackVectors: revision.attackVectors,
+        regulatorDeadlineAt: clock?.deadlineAt ?? null,
+        summary: { ...summary, regulator: clock ? { ...clock, deadlineAt: clock.deadlineAt.toISOString() } : null },
+        computeMs: Math.round(performance.now() - started),
+        releasedAt: held ? null : new Date(),
+      });
+      if (!held) await tx.query(`SELECT pg_notify('exposure_events', '')`);
+      return { outcome: revision.dryRun ? 'dry_run' : held ? 'held' : 'released', summary, events: work.events };
+    });
+    this.logger.info(
+      {
+        incidentId,
+        revision: revision.revision,
+        outcome: result.outcome,
+        events: 'events' in result ? result.events : 0,
+        ms: Math.round(performance.now() - started),
+      },
+      'revision resolved',
+    );
+    return result;
+  }
+}
