@@ -11,7 +11,16 @@ const sameScope = (scope) => ({
 
 export default tseslint.config(
   {
-    ignores: ['**/node_modules/**', '**/dist/**', '.cache/**', '.nx/**', 'libs/contracts/src/gen/**', '**/*.js', '**/*.mjs', '**/*.cjs'],
+    ignores: [
+      '**/node_modules/**',
+      '**/dist/**',
+      '.cache/**',
+      '.nx/**',
+      'libs/contracts/src/gen/**',
+      '**/*.js',
+      '**/*.mjs',
+      '**/*.cjs',
+    ],
   },
   ...tseslint.configs.recommendedTypeChecked,
   prettier,
@@ -37,7 +46,13 @@ export default tseslint.config(
             // Layers: a service wires features; features hold rules; data-access talks to stores and brokers.
             {
               sourceTag: 'type:service',
-              onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:contracts', 'type:util', 'type:testing'],
+              onlyDependOnLibsWithTags: [
+                'type:feature',
+                'type:data-access',
+                'type:contracts',
+                'type:util',
+                'type:testing',
+              ],
             },
             {
               sourceTag: 'type:feature',
@@ -49,11 +64,17 @@ export default tseslint.config(
             },
             { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'] },
             { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'] },
-            { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:data-access', 'type:contracts', 'type:util'] },
+            {
+              sourceTag: 'type:testing',
+              onlyDependOnLibsWithTags: ['type:data-access', 'type:contracts', 'type:util'],
+            },
             // Local stand-ins for third parties know nothing of the platform.
             { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:util'] },
             // End-to-end specs drive the system from outside, through contracts and test helpers.
-            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:contracts', 'type:util', 'type:testing', 'type:data-access'] },
+            {
+              sourceTag: 'type:e2e',
+              onlyDependOnLibsWithTags: ['type:contracts', 'type:util', 'type:testing', 'type:data-access'],
+            },
             // Bounded contexts: code of one context never imports another's.
             sameScope('shared'),
             sameScope('intake'),

@@ -15,17 +15,17 @@ cat > "$dir/package.json" <<JSON
   "types": "src/index.ts"
 }
 JSON
+rel=$(realpath --relative-to="$dir" .)
 cat > "$dir/project.json" <<JSON
 {
   "name": "$name",
-  "\$schema": "../../node_modules/nx/schemas/project-schema.json",
+  "\$schema": "$rel/node_modules/nx/schemas/project-schema.json",
   "sourceRoot": "$dir/src",
   "projectType": "$([ "$kind" = libs ] && echo library || echo application)",
   "tags": [$tag_json],
   "targets": { "lint": {}, "typecheck": {}, "test": {} }
 }
 JSON
-rel=$(realpath --relative-to="$dir" .)
 cat > "$dir/tsconfig.json" <<JSON
 {
   "extends": "$rel/tsconfig.base.json",

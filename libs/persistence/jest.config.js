@@ -1,3 +1,8 @@
 const preset = require('../../jest.preset.js');
 
-module.exports = { ...preset, displayName: 'persistence', rootDir: __dirname, testMatch: ['<rootDir>/src/**/*.spec.ts'] };
+module.exports = {
+  ...preset,
+  displayName: 'persistence',
+  rootDir: __dirname,
+  testMatch: ['<rootDir>/src/**/*.spec.ts'],
+};

@@ -1,3 +1,8 @@
 const preset = require('../../jest.preset.js');
 
-module.exports = { ...preset, displayName: 'breach-intake', rootDir: __dirname, testMatch: ['<rootDir>/src/**/*.spec.ts'] };
+module.exports = {
+  ...preset,
+  displayName: 'breach-intake',
+  rootDir: __dirname,
+  testMatch: ['<rootDir>/src/**/*.spec.ts'],
+};

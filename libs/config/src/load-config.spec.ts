@@ -1,7 +1,12 @@
 import { ConfigValidationError, env, loadConfig } from './load-config';
 
 describe(loadConfig.name, () => {
-  const shape = { PORT: env.port(3000), KAFKA_BROKERS: env.list('127.0.0.1:9092'), SECRET: env.string(), DRY: env.bool(false) };
+  const shape = {
+    PORT: env.port(3000),
+    KAFKA_BROKERS: env.list('127.0.0.1:9092'),
+    SECRET: env.string(),
+    DRY: env.bool(false),
+  };
 
   it('applies defaults and parses types', () => {
     const sut = loadConfig(shape, { SECRET: 's3cret' });

@@ -34,7 +34,8 @@ export function loadConfig<TShape extends z.ZodRawShape>(
 export const env = {
   string: (fallback?: string) => (fallback === undefined ? z.string().min(1) : z.string().min(1).default(fallback)),
   optionalString: () => z.string().min(1).optional(),
-  int: (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max).default(fallback),
+  int: (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
+    z.coerce.number().int().min(min).max(max).default(fallback),
   port: (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback),
   bool: (fallback: boolean) =>
     z
@@ -51,5 +52,6 @@ export const env = {
           .map((item) => item.trim())
           .filter((item) => item.length > 0),
       ),
-  oneOf: <const T extends readonly [string, ...string[]]>(values: T, fallback: T[number]) => z.enum(values).default(fallback),
+  oneOf: <const T extends readonly [string, ...string[]]>(values: T, fallback: T[number]) =>
+    z.enum(values).default(fallback),
 };

@@ -60,7 +60,9 @@ export class HealthController {
 
   /** Readiness: every dependency answers. 503 otherwise, so a load balancer stops sending traffic. */
   @Get()
-  async ready(@Res({ passthrough: true }) response: Response): Promise<{ status: string; checks: Record<string, string> }> {
+  async ready(
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<{ status: string; checks: Record<string, string> }> {
     const { ready, checks } = await this.registry.readiness();
     response.status(ready ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
     return { status: ready ? 'ok' : 'unavailable', checks };

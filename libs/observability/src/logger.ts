@@ -9,7 +9,6 @@ export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' |
  */
 export function createLogger(service: string, level: LogLevel = 'info'): Logger {
   return pino({
-
     level,
     base: { service },
     // 'name' would repeat the service; pino adds it only when set.
@@ -28,7 +27,9 @@ export function createLogger(service: string, level: LogLevel = 'info'): Logger 
     },
     hooks: {
       logMethod(args, method) {
-        const scrubbed = args.map((arg) => (typeof arg === 'string' ? redactPiiInText(arg) : arg)) as Parameters<typeof method>;
+        const scrubbed = args.map((arg) => (typeof arg === 'string' ? redactPiiInText(arg) : arg)) as Parameters<
+          typeof method
+        >;
         method.apply(this, scrubbed);
       },
     },

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Consumer, type IHeaders, type Producer } from 'kafkajs';
-import { headersToStrings } from '@bnp/messaging';
 
 export interface CollectedMessage {
   topic: string;
@@ -9,6 +8,16 @@ export interface CollectedMessage {
   key: string | null;
   value: Buffer | null;
   headers: Record<string, string>;
+}
+
+// Not imported from @bnp/messaging: its own specs use this client, and libraries must not depend in a circle.
+function headersToStrings(headers: IHeaders | undefined): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    const first: Buffer | string | undefined = Array.isArray(value) ? value[0] : value;
+    if (first !== undefined) result[name] = Buffer.isBuffer(first) ? first.toString('utf8') : first;
+  }
+  return result;
 }
 
 /** A real kafkajs producer and consumer against the local broker, for integration tests. */
@@ -23,7 +32,10 @@ export class KafkaTestClient {
     this.kafka = new Kafka({ brokers, clientId: `test-${randomUUID().slice(0, 8)}`, logLevel: logLevel.NOTHING });
   }
 
-  async send(topic: string, messages: { key: string | null; value: Buffer | string | null; headers?: IHeaders }[]): Promise<void> {
+  async send(
+    topic: string,
+    messages: { key: string | null; value: Buffer | string | null; headers?: IHeaders }[],
+  ): Promise<void> {
     if (!this.producer) {
       this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
       await this.producer.connect();

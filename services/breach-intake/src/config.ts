@@ -1,10 +1,4 @@
-import {
-  databaseConfigShape,
-  env,
-  kafkaConfigShape,
-  loadConfig,
-  serviceConfigShape,
-} from '@bnp/config';
+import { databaseConfigShape, env, kafkaConfigShape, loadConfig, serviceConfigShape } from '@bnp/config';
 
 export const intakeConfigShape = {
   ...serviceConfigShape,

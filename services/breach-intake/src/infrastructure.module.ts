@@ -1,6 +1,5 @@
 import {
   Global,
-
   Module,
   type DynamicModule,
   type OnApplicationBootstrap,
@@ -45,7 +44,11 @@ export class InfrastructureModule implements OnModuleInit, OnApplicationBootstra
           provide: DataSource,
           useFactory: () => createIntakeDataSource(config.DATABASE_URL, config.DATABASE_POOL_SIZE).initialize(),
         },
-        { provide: Kafka, inject: [LOGGER], useFactory: (logger: Logger) => createKafka(config, 'breach-intake', logger) },
+        {
+          provide: Kafka,
+          inject: [LOGGER],
+          useFactory: (logger: Logger) => createKafka(config, 'breach-intake', logger),
+        },
         { provide: INTAKE_OUTBOX, useValue: new OutboxWriter(INTAKE_SCHEMA) },
         {
           provide: OutboxRelay,
@@ -56,7 +59,10 @@ export class InfrastructureModule implements OnModuleInit, OnApplicationBootstra
         {
           provide: BreachEventDecoder,
           useFactory: () =>
-            new BreachEventDecoder(new BlindIndexer(Buffer.from(config.PII_BLIND_INDEX_KEY, 'base64')), config.INTAKE_CLOUDEVENT_TYPE),
+            new BreachEventDecoder(
+              new BlindIndexer(Buffer.from(config.PII_BLIND_INDEX_KEY, 'base64')),
+              config.INTAKE_CLOUDEVENT_TYPE,
+            ),
         },
       ],
       exports: [INTAKE_CONFIG, DataSource, Kafka, INTAKE_OUTBOX, OutboxRelay, BreachEventDecoder],
@@ -78,5 +84,3 @@ export class InfrastructureModule implements OnModuleInit, OnApplicationBootstra
     await this.dataSource.destroy();
   }
 }
-
-

@@ -1,4 +1,11 @@
-import { databaseConfigShape, env, kafkaConfigShape, loadConfig, piiKeyConfigShape, serviceConfigShape } from '@bnp/config';
+import {
+  databaseConfigShape,
+  env,
+  kafkaConfigShape,
+  loadConfig,
+  piiKeyConfigShape,
+  serviceConfigShape,
+} from '@bnp/config';
 
 export const exposureConfigShape = {
   ...serviceConfigShape,

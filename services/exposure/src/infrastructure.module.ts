@@ -1,4 +1,11 @@
-import { Global, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import {
+  Global,
+  Module,
+  type DynamicModule,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
@@ -51,7 +58,13 @@ export class InfrastructureModule implements OnModuleInit, OnApplicationBootstra
           provide: ExposureEventRelay,
           inject: [DataSource, Kafka, LOGGER],
           useFactory: (dataSource: DataSource, kafka: Kafka, logger: Logger) =>
-            new ExposureEventRelay(pgPoolOf(dataSource), kafka, policy, logger.child({ component: 'exposure-relay' }), config.EXPOSURE_RELAY_BATCH),
+            new ExposureEventRelay(
+              pgPoolOf(dataSource),
+              kafka,
+              policy,
+              logger.child({ component: 'exposure-relay' }),
+              config.EXPOSURE_RELAY_BATCH,
+            ),
         },
       ],
       exports: [EXPOSURE_CONFIG, RiskPolicy, JurisdictionDeadlines, DataSource, Kafka, OutboxRelay, ExposureEventRelay],

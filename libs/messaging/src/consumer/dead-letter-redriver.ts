@@ -72,7 +72,10 @@ export class DeadLetterRedriver {
     groupId: string,
     readerGroup: string,
     commit: boolean,
-    visit: (entry: DeadLetterEntry, message: { key: Buffer | null; value: Buffer | null; headers: Record<string, string> }) => Promise<void>,
+    visit: (
+      entry: DeadLetterEntry,
+      message: { key: Buffer | null; value: Buffer | null; headers: Record<string, string> },
+    ) => Promise<void>,
   ): Promise<void> {
     const topic = deadLetterTopic(groupId);
     const admin = this.kafka.admin();
@@ -81,7 +84,8 @@ export class DeadLetterRedriver {
     const committed = await admin.fetchOffsets({ groupId: readerGroup, topics: [topic] });
     await admin.disconnect();
     const positions = new Map<number, bigint>();
-    for (const partition of committed[0]?.partitions ?? []) positions.set(partition.partition, BigInt(partition.offset));
+    for (const partition of committed[0]?.partitions ?? [])
+      positions.set(partition.partition, BigInt(partition.offset));
     // A group that never committed reports -1: it starts at the partition's low watermark.
     const startOf = (partition: number, low: string): bigint => {
       const position = positions.get(partition);

@@ -46,7 +46,13 @@ describe(ReliableKafkaServer.name, () => {
     const admin = client.kafka.admin();
     await admin.connect();
     await admin.createTopics({
-      topics: ['probe.in', 'probe.unhandled', retryTopic(groupId, 1), retryTopic(groupId, 2), deadLetterTopic(groupId)].map((topic) => ({
+      topics: [
+        'probe.in',
+        'probe.unhandled',
+        retryTopic(groupId, 1),
+        retryTopic(groupId, 2),
+        deadLetterTopic(groupId),
+      ].map((topic) => ({
         topic,
         numPartitions: 2,
       })),
@@ -72,7 +78,8 @@ describe(ReliableKafkaServer.name, () => {
     await client?.close();
   });
 
-  const deadLetters = (key: string) => client.messages(deadLetterTopic(groupId)).filter((message) => message.key === key);
+  const deadLetters = (key: string) =>
+    client.messages(deadLetterTopic(groupId)).filter((message) => message.key === key);
 
   it('retries a failing message after its delay and then handles it', async () => {
     const key = `k-${randomUUID()}`;

@@ -112,7 +112,11 @@ export class ReliableKafkaServer extends Server implements CustomTransportStrate
     const started = process.hrtime.bigint();
     const handler = this.getHandlerByPattern(inbound.topic);
     if (!handler) {
-      await this.deadLetter(payload.message, inbound, MessageFailure.deadLetter('NO_HANDLER', `no handler for topic ${inbound.topic}`));
+      await this.deadLetter(
+        payload.message,
+        inbound,
+        MessageFailure.deadLetter('NO_HANDLER', `no handler for topic ${inbound.topic}`),
+      );
       return;
     }
     try {
@@ -132,9 +136,17 @@ export class ReliableKafkaServer extends Server implements CustomTransportStrate
     }
   }
 
-  private async retry(message: KafkaMessage, inbound: InboundMessage, failure: MessageFailure, tier: number): Promise<void> {
+  private async retry(
+    message: KafkaMessage,
+    inbound: InboundMessage,
+    failure: MessageFailure,
+    tier: number,
+  ): Promise<void> {
     const delay = this.options.retryDelaysMs[tier - 1] ?? 0;
-    this.log.warn({ topic: inbound.topic, offset: inbound.offset, code: failure.code, tier, delay }, 'message failed; scheduled for retry');
+    this.log.warn(
+      { topic: inbound.topic, offset: inbound.offset, code: failure.code, tier, delay },
+      'message failed; scheduled for retry',
+    );
     await this.republish(retryTopic(this.options.groupId, tier), message, inbound, failure, {
       [FailureHeaders.attempt]: String(tier),
       [FailureHeaders.notBefore]: String(Date.now() + delay),
@@ -143,10 +155,18 @@ export class ReliableKafkaServer extends Server implements CustomTransportStrate
 
   private async deadLetter(message: KafkaMessage, inbound: InboundMessage, failure: MessageFailure): Promise<void> {
     this.log.error(
-      { topic: inbound.topic, partition: inbound.partition, offset: inbound.offset, code: failure.code, attempt: inbound.attempt },
+      {
+        topic: inbound.topic,
+        partition: inbound.partition,
+        offset: inbound.offset,
+        code: failure.code,
+        attempt: inbound.attempt,
+      },
       'message dead-lettered',
     );
-    await this.republish(this.deadLetterTopic, message, inbound, failure, { [FailureHeaders.attempt]: String(inbound.attempt) });
+    await this.republish(this.deadLetterTopic, message, inbound, failure, {
+      [FailureHeaders.attempt]: String(inbound.attempt),
+    });
   }
 
   private async republish(
@@ -168,7 +188,8 @@ export class ReliableKafkaServer extends Server implements CustomTransportStrate
           headers: {
             ...inbound.headers,
             [FailureHeaders.originalTopic]: inbound.topic,
-            [FailureHeaders.originalPartition]: inbound.headers[FailureHeaders.originalPartition] ?? String(inbound.partition),
+            [FailureHeaders.originalPartition]:
+              inbound.headers[FailureHeaders.originalPartition] ?? String(inbound.partition),
             [FailureHeaders.originalOffset]: inbound.headers[FailureHeaders.originalOffset] ?? inbound.offset,
             [FailureHeaders.originalTimestamp]: inbound.headers[FailureHeaders.originalTimestamp] ?? inbound.timestamp,
             [FailureHeaders.errorCode]: failure.code,

@@ -29,7 +29,13 @@ describe(OutboxRelay.name, () => {
     await admin.createTopics({ topics: [{ topic, numPartitions: 3 }], waitForLeaders: true });
     await admin.disconnect();
     await client.collect([topic]);
-    relay = new OutboxRelay({ pool, kafka: client.kafka, schema, logger: pino({ level: 'silent' }), pollIntervalMs: 200 });
+    relay = new OutboxRelay({
+      pool,
+      kafka: client.kafka,
+      schema,
+      logger: pino({ level: 'silent' }),
+      pollIntervalMs: 200,
+    });
     await relay.start();
   });
 

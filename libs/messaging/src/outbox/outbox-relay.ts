@@ -92,9 +92,10 @@ export class OutboxRelay {
 
   private async tryBecomeLeader(): Promise<boolean> {
     if (!this.listener) return false;
-    const { rows } = await this.listener.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [
-      this.lockKey,
-    ]);
+    const { rows } = await this.listener.query<{ locked: boolean }>(
+      'SELECT pg_try_advisory_lock(hashtext($1)) AS locked',
+      [this.lockKey],
+    );
     const locked = rows[0]?.locked === true;
     if (locked) this.log.info('outbox relay is the leader for its schema');
     return locked;
@@ -118,7 +119,9 @@ export class OutboxRelay {
       acks: -1,
       topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
     });
-    await this.options.pool.query(`DELETE FROM "${schema}"."outbox" WHERE "id" = ANY($1::bigint[])`, [rows.map((row) => row.id)]);
+    await this.options.pool.query(`DELETE FROM "${schema}"."outbox" WHERE "id" = ANY($1::bigint[])`, [
+      rows.map((row) => row.id),
+    ]);
     this.published += rows.length;
     return rows.length;
   }

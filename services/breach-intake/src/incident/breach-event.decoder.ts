@@ -41,25 +41,43 @@ export class BreachEventDecoder {
 
   private parse(message: InboundMessage): { event: BreachReported; format: SourceFormat; cloudEventId?: string } {
     const value = message.value as Buffer;
-    const contentType = (message.headers['content-type'] ?? message.headers['ce_datacontenttype'] ?? '').split(';')[0]!.trim().toLowerCase();
+    const contentType = (message.headers['content-type'] ?? message.headers['ce_datacontenttype'] ?? '')
+      .split(';')[0]!
+      .trim()
+      .toLowerCase();
     try {
       if (contentType === 'application/cloudevents+json') return this.parseStructured(value);
       if (message.headers['ce_specversion'] !== undefined) {
         this.checkCloudEvent(message.headers['ce_specversion'], message.headers['ce_type'], message.headers['ce_id']);
         if (contentType === 'application/json' || contentType.endsWith('+json')) {
-          return { event: decodeJson(BreachReportedSchema, value.toString('utf8')), format: 'cloudevents-binary-json', cloudEventId: message.headers['ce_id'] };
+          return {
+            event: decodeJson(BreachReportedSchema, value.toString('utf8')),
+            format: 'cloudevents-binary-json',
+            cloudEventId: message.headers['ce_id'],
+          };
         }
         if (PROTOBUF_TYPES.has(contentType)) {
-          return { event: decodeBinary(BreachReportedSchema, value), format: 'cloudevents-binary-protobuf', cloudEventId: message.headers['ce_id'] };
+          return {
+            event: decodeBinary(BreachReportedSchema, value),
+            format: 'cloudevents-binary-protobuf',
+            cloudEventId: message.headers['ce_id'],
+          };
         }
-        throw new IntakeException(IntakeErrorCode.UnsupportedContentType, `unsupported content-type '${contentType || '(none)'}'`);
+        throw new IntakeException(
+          IntakeErrorCode.UnsupportedContentType,
+          `unsupported content-type '${contentType || '(none)'}'`,
+        );
       }
       if (contentType === '' || PROTOBUF_TYPES.has(contentType)) {
         return { event: decodeBinary(BreachReportedSchema, value), format: 'protobuf' };
       }
-      throw new IntakeException(IntakeErrorCode.UnsupportedContentType, `unsupported content-type '${contentType}' without CloudEvents headers`);
+      throw new IntakeException(
+        IntakeErrorCode.UnsupportedContentType,
+        `unsupported content-type '${contentType}' without CloudEvents headers`,
+      );
     } catch (error) {
-      if (error instanceof ContractDecodeError) throw new IntakeException(IntakeErrorCode.MalformedPayload, redactPiiInText(error.message));
+      if (error instanceof ContractDecodeError)
+        throw new IntakeException(IntakeErrorCode.MalformedPayload, redactPiiInText(error.message));
       throw error;
     }
   }
@@ -74,24 +92,44 @@ export class BreachEventDecoder {
     const id = typeof envelope['id'] === 'string' ? envelope['id'] : undefined;
     this.checkCloudEvent(envelope['specversion'], envelope['type'], id);
     if (typeof envelope['data_base64'] === 'string') {
-      return { event: decodeBinary(BreachReportedSchema, Buffer.from(envelope['data_base64'], 'base64')), format: 'cloudevents-structured', cloudEventId: id };
+      return {
+        event: decodeBinary(BreachReportedSchema, Buffer.from(envelope['data_base64'], 'base64')),
+        format: 'cloudevents-structured',
+        cloudEventId: id,
+      };
     }
     if (envelope['data'] === undefined || envelope['data'] === null) {
       throw new IntakeException(IntakeErrorCode.MissingField, 'structured CloudEvent has no data');
     }
-    return { event: decodeJson(BreachReportedSchema, JSON.stringify(envelope['data'])), format: 'cloudevents-structured', cloudEventId: id };
+    return {
+      event: decodeJson(BreachReportedSchema, JSON.stringify(envelope['data'])),
+      format: 'cloudevents-structured',
+      cloudEventId: id,
+    };
   }
 
   private checkCloudEvent(specVersion: unknown, type: unknown, id: unknown): void {
-    if (specVersion !== '1.0') throw new IntakeException(IntakeErrorCode.InvalidField, `unsupported CloudEvents specversion '${String(specVersion)}'`);
-    if (type !== this.cloudEventType) throw new IntakeException(IntakeErrorCode.InvalidField, `unexpected CloudEvents type '${String(type)}'`);
-    if (typeof id !== 'string' || id.length === 0) throw new IntakeException(IntakeErrorCode.MissingField, 'CloudEvent has no id');
+    if (specVersion !== '1.0')
+      throw new IntakeException(
+        IntakeErrorCode.InvalidField,
+        `unsupported CloudEvents specversion '${String(specVersion)}'`,
+      );
+    if (type !== this.cloudEventType)
+      throw new IntakeException(IntakeErrorCode.InvalidField, `unexpected CloudEvents type '${String(type)}'`);
+    if (typeof id !== 'string' || id.length === 0)
+      throw new IntakeException(IntakeErrorCode.MissingField, 'CloudEvent has no id');
   }
 
-  private validate(event: BreachReported, sourceFormat: SourceFormat, cloudEventId: string | undefined, key: string | null): ReportedRevision {
+  private validate(
+    event: BreachReported,
+    sourceFormat: SourceFormat,
+    cloudEventId: string | undefined,
+    key: string | null,
+  ): ReportedRevision {
     const eventId = event.eventId || cloudEventId || '';
     if (!eventId) missing('event_id');
-    if (event.eventId && cloudEventId && event.eventId !== cloudEventId) invalid('event_id differs from the CloudEvent id');
+    if (event.eventId && cloudEventId && event.eventId !== cloudEventId)
+      invalid('event_id differs from the CloudEvent id');
     if (!event.incidentId) missing('incident_id');
     if (key !== event.incidentId) {
       throw new IntakeException(IntakeErrorCode.KeyMismatch, 'the message key must be the incident id');
@@ -180,7 +218,8 @@ export class BreachEventDecoder {
       }
       case 'listRef': {
         if (!kind.value.listId) missing(`${where}.scope.list_ref.list_id`);
-        if (!/^[0-9a-f]{64}$/.test(kind.value.sha256)) invalid(`${where}.scope.list_ref.sha256 must be 64 hex characters`);
+        if (!/^[0-9a-f]{64}$/.test(kind.value.sha256))
+          invalid(`${where}.scope.list_ref.sha256 must be 64 hex characters`);
         if (kind.value.kind === ListKind.UNSPECIFIED) missing(`${where}.scope.list_ref.kind`);
         return { kind: 'list_ref', listId: kind.value.listId, sha256: kind.value.sha256, listKind: kind.value.kind };
       }

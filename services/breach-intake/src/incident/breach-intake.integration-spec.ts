@@ -83,8 +83,12 @@ describe('breach-intake consuming breach.events.v1', () => {
     ).rows;
 
   const currentRevision = async (incidentId: string) =>
-    (await db.query<{ current_revision: number }>('SELECT current_revision FROM intake.incidents WHERE incident_id = $1', [incidentId]))
-      .rows[0]?.current_revision;
+    (
+      await db.query<{ current_revision: number }>(
+        'SELECT current_revision FROM intake.incidents WHERE incident_id = $1',
+        [incidentId],
+      )
+    ).rows[0]?.current_revision;
 
   const announced = (incidentId: string) =>
     kafka
@@ -92,7 +96,8 @@ describe('breach-intake consuming breach.events.v1', () => {
       .filter((message) => message.key === incidentId)
       .map((message) => decodeBinary(IncidentRevisionAcceptedSchema, message.value!));
 
-  const deadLetters = (incidentId: string) => kafka.messages(deadLetterTopic(GROUP)).filter((message) => message.key === incidentId);
+  const deadLetters = (incidentId: string) =>
+    kafka.messages(deadLetterTopic(GROUP)).filter((message) => message.key === incidentId);
 
   it('stores a protobuf revision and announces it downstream without plain MSISDNs', async () => {
     const event = breachEvent({
@@ -106,16 +111,20 @@ describe('breach-intake consuming breach.events.v1', () => {
     });
     await send(event);
 
-    const announcements = await waitFor(() => announced(event.incidentId).length === 1 && announced(event.incidentId), 'announcement');
+    const announcements = await waitFor(
+      () => announced(event.incidentId).length === 1 && announced(event.incidentId),
+      'announcement',
+    );
     expect(await revisionsOf(event.incidentId)).toEqual([
       { revision: 1, status: 'APPLIED', event_id: event.eventId, source_format: 'protobuf' },
     ]);
     const scope = announcements[0]!.assets[0]!.scope;
     expect(scope.case).toBe('msisdnBlindIndexes');
     expect(scope.case === 'msisdnBlindIndexes' && scope.value.values).toHaveLength(2);
-    const stored = await db.query<{ assets: string }>('SELECT assets::text FROM intake.incident_revisions WHERE incident_id = $1', [
-      event.incidentId,
-    ]);
+    const stored = await db.query<{ assets: string }>(
+      'SELECT assets::text FROM intake.incident_revisions WHERE incident_id = $1',
+      [event.incidentId],
+    );
     expect(stored.rows[0]!.assets).not.toMatch(/1234567|7654321/);
   });
 
@@ -165,13 +174,21 @@ describe('breach-intake consuming breach.events.v1', () => {
 
     await waitFor(async () => (await currentRevision(binary.incidentId)) === 1, 'binary-mode event stored');
     await waitFor(async () => (await currentRevision(structured.incidentId)) === 1, 'structured-mode event stored');
-    expect((await revisionsOf(binary.incidentId))[0]).toMatchObject({ event_id: binary.eventId, source_format: 'cloudevents-binary-json' });
-    expect((await revisionsOf(structured.incidentId))[0]).toMatchObject({ event_id: cloudEventId, source_format: 'cloudevents-structured' });
+    expect((await revisionsOf(binary.incidentId))[0]).toMatchObject({
+      event_id: binary.eventId,
+      source_format: 'cloudevents-binary-json',
+    });
+    expect((await revisionsOf(structured.incidentId))[0]).toMatchObject({
+      event_id: cloudEventId,
+      source_format: 'cloudevents-structured',
+    });
   });
 
   it('dead-letters a malformed payload with its reason and goes on with the next message', async () => {
     const incidentId = `INC-${randomUUID().slice(0, 8)}`;
-    await kafka.send(Topics.breachEvents, [{ key: incidentId, value: Buffer.from([0x0a, 0xff, 0xff, 0xff, 0x01, 0x02]) }]);
+    await kafka.send(Topics.breachEvents, [
+      { key: incidentId, value: Buffer.from([0x0a, 0xff, 0xff, 0xff, 0x01, 0x02]) },
+    ]);
     const next = breachEvent({ incidentId });
     await send(next);
 
@@ -186,11 +203,18 @@ describe('breach-intake consuming breach.events.v1', () => {
   it('dead-letters an event whose MSISDN list has a bad number, without the number in the reason', async () => {
     const event = breachEvent({
       compromisedAssets: [
-        { assetId: 'crm.subscribers', categories: [], scope: { kind: { case: 'msisdns', value: { msisdns: ['0300-1234567', '042-35761234'] } } } },
+        {
+          assetId: 'crm.subscribers',
+          categories: [],
+          scope: { kind: { case: 'msisdns', value: { msisdns: ['0300-1234567', '042-35761234'] } } },
+        },
       ],
     });
     await send(event);
-    const [dead] = await waitFor(() => deadLetters(event.incidentId).length > 0 && deadLetters(event.incidentId), 'dead letter');
+    const [dead] = await waitFor(
+      () => deadLetters(event.incidentId).length > 0 && deadLetters(event.incidentId),
+      'dead letter',
+    );
     expect(dead!.headers[FailureHeaders.errorCode]).toBe('INVALID_FIELD');
     expect(dead!.headers[FailureHeaders.errorReason]).toContain('msisdns[1]');
     expect(dead!.headers[FailureHeaders.errorReason]).not.toContain('35761234');
@@ -219,7 +243,10 @@ describe('breach-intake consuming breach.events.v1', () => {
     const conflicting = breachEvent({ incidentId: first.incidentId, revision: 1, summary: 'A different story.' });
     await send(conflicting);
 
-    const [dead] = await waitFor(() => deadLetters(first.incidentId).length > 0 && deadLetters(first.incidentId), 'dead letter');
+    const [dead] = await waitFor(
+      () => deadLetters(first.incidentId).length > 0 && deadLetters(first.incidentId),
+      'dead letter',
+    );
     expect(dead!.headers[FailureHeaders.errorCode]).toBe('REVISION_CONFLICT');
     expect((await revisionsOf(first.incidentId)).map((row) => row.event_id)).toEqual([first.eventId]);
   });
@@ -239,7 +266,11 @@ describe('breach-intake consuming breach.events.v1', () => {
     await send(event);
     await waitFor(async () => (await currentRevision(event.incidentId)) === 1, 'revision 1');
     const response = await request(app.getHttpServer()).get(`/incidents/${event.incidentId}`).expect(200);
-    expect(response.body).toMatchObject({ incidentId: event.incidentId, currentRevision: 1, revisions: [{ revision: 1, status: 'APPLIED' }] });
+    expect(response.body).toMatchObject({
+      incidentId: event.incidentId,
+      currentRevision: 1,
+      revisions: [{ revision: 1, status: 'APPLIED' }],
+    });
     await request(app.getHttpServer()).get('/incidents/nope').expect(404);
     const health = await request(app.getHttpServer()).get('/health').expect(200);
     expect(health.body.checks).toEqual({ postgres: 'up', kafka: 'up' });

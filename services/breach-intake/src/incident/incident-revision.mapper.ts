@@ -7,7 +7,11 @@ import type { NormalizedScope, ReportedRevision } from './reported-revision';
 type ScopeInit = MessageInitShape<typeof ScopedAssetSchema>['scope'];
 
 /** The downstream announcement of an applied revision, as an outbox row keyed by incident. */
-export function incidentRevisionAcceptedMessage(revision: ReportedRevision, revisionId: string, previousRevision: number): OutboxMessage {
+export function incidentRevisionAcceptedMessage(
+  revision: ReportedRevision,
+  revisionId: string,
+  previousRevision: number,
+): OutboxMessage {
   const payload = encodeMessage(IncidentRevisionAcceptedSchema, {
     incidentId: revision.incidentId,
     revision: revision.revision,
@@ -21,7 +25,11 @@ export function incidentRevisionAcceptedMessage(revision: ReportedRevision, revi
     severity: revision.severity,
     summary: revision.summary,
     jurisdiction: revision.jurisdiction,
-    assets: revision.assets.map((asset) => ({ assetId: asset.assetId, categories: asset.categories, scope: toScope(asset.scope) })),
+    assets: revision.assets.map((asset) => ({
+      assetId: asset.assetId,
+      categories: asset.categories,
+      scope: toScope(asset.scope),
+    })),
     dryRun: revision.dryRun,
     previousRevision,
   });
@@ -47,7 +55,10 @@ function toScope(scope: NormalizedScope): ScopeInit {
     case 'subscriber_ids':
       return { case: 'subscriberIds', value: { values: scope.subscriberIds } };
     case 'msisdns':
-      return { case: 'msisdnBlindIndexes', value: { values: scope.msisdnBlindIndexes.map((hex) => Buffer.from(hex, 'hex')) } };
+      return {
+        case: 'msisdnBlindIndexes',
+        value: { values: scope.msisdnBlindIndexes.map((hex) => Buffer.from(hex, 'hex')) },
+      };
     case 'list_ref':
       return { case: 'listRef', value: { listId: scope.listId, sha256: scope.sha256, kind: scope.listKind } };
   }

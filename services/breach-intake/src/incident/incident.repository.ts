@@ -38,7 +38,13 @@ export class IncidentTransaction {
        ON CONFLICT ("incident_id") DO UPDATE SET "current_revision" = EXCLUDED."current_revision",
          "current_revision_id" = EXCLUDED."current_revision_id", "jurisdiction" = EXCLUDED."jurisdiction",
          "detected_at" = EXCLUDED."detected_at", "updated_at" = now()`,
-      [incident.incidentId, incident.currentRevision, incident.currentRevisionId, incident.jurisdiction, incident.detectedAt],
+      [
+        incident.incidentId,
+        incident.currentRevision,
+        incident.currentRevisionId,
+        incident.jurisdiction,
+        incident.detectedAt,
+      ],
     );
   }
 
@@ -63,6 +69,8 @@ export class IncidentRepository {
   }
 
   listRevisions(incidentId: string): Promise<IncidentRevisionEntity[]> {
-    return this.dataSource.getRepository(IncidentRevisionEntity).find({ where: { incidentId }, order: { revision: 'ASC' } });
+    return this.dataSource
+      .getRepository(IncidentRevisionEntity)
+      .find({ where: { incidentId }, order: { revision: 'ASC' } });
   }
 }

@@ -39,7 +39,10 @@ export class IncidentService {
         );
       }
       if (await tx.findRevisionByEventId(revision.eventId)) {
-        throw new IntakeException(IntakeErrorCode.EventIdReused, `event id ${revision.eventId} was already used by another revision`);
+        throw new IntakeException(
+          IntakeErrorCode.EventIdReused,
+          `event id ${revision.eventId} was already used by another revision`,
+        );
       }
 
       const isNewer = !incident || revision.revision > incident.currentRevision;
@@ -80,7 +83,13 @@ export class IncidentService {
       return 'applied';
     });
     this.logger.info(
-      { incidentId: revision.incidentId, revision: revision.revision, eventId: revision.eventId, outcome, format: revision.sourceFormat },
+      {
+        incidentId: revision.incidentId,
+        revision: revision.revision,
+        eventId: revision.eventId,
+        outcome,
+        format: revision.sourceFormat,
+      },
       'breach event recorded',
     );
     return outcome;

@@ -15,7 +15,8 @@ export interface NormalizedAsset {
   scope: NormalizedScope;
 }
 
-export type SourceFormat = 'protobuf' | 'cloudevents-binary-json' | 'cloudevents-binary-protobuf' | 'cloudevents-structured';
+export type SourceFormat =
+  'protobuf' | 'cloudevents-binary-json' | 'cloudevents-binary-protobuf' | 'cloudevents-structured';
 
 /** A validated, normalised breach report revision, ready to be stored. Holds no plain personal data. */
 export interface ReportedRevision {

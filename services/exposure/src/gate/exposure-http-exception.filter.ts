@@ -6,7 +6,11 @@ import { ExposureErrorCode, ExposureException } from '../resolution/exposure.exc
 @Catch(ExposureException)
 export class ExposureHttpExceptionFilter implements ExceptionFilter<ExposureException> {
   catch(exception: ExposureException, host: ArgumentsHost): void {
-    host.switchToHttp().getResponse<Response>().status(statusOf(exception.code)).json({ code: exception.code, message: exception.message });
+    host
+      .switchToHttp()
+      .getResponse<Response>()
+      .status(statusOf(exception.code))
+      .json({ code: exception.code, message: exception.message });
   }
 }
 

@@ -1,4 +1,15 @@
-import { Body, Controller, Get, Headers, HttpCode, NotFoundException, Param, ParseIntPipe, Post, UseFilters } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  NotFoundException,
+  Param,
+  ParseIntPipe,
+  Post,
+  UseFilters,
+} from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ExposureHttpExceptionFilter } from './exposure-http-exception.filter';
 import { GateService, type ApprovalResult } from './gate.service';

@@ -10,7 +10,11 @@ import { APPROVERS, GateService } from './gate.service';
   controllers: [GateController],
   providers: [
     GateService,
-    { provide: APPROVERS, inject: [EXPOSURE_CONFIG], useFactory: (config: ExposureConfig) => config.approversByTokenHash },
+    {
+      provide: APPROVERS,
+      inject: [EXPOSURE_CONFIG],
+      useFactory: (config: ExposureConfig) => config.approversByTokenHash,
+    },
   ],
 })
 export class GateModule {}

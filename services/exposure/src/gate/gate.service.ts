@@ -32,7 +32,9 @@ export class GateService {
   ) {}
 
   authenticate(token: string | undefined): string {
-    const approver = token ? this.approversByTokenHash.get(createHash('sha256').update(token).digest('hex')) : undefined;
+    const approver = token
+      ? this.approversByTokenHash.get(createHash('sha256').update(token).digest('hex'))
+      : undefined;
     if (!approver) throw new ExposureException(ExposureErrorCode.NotAuthorised, 'not an authorised approver');
     return approver;
   }
@@ -45,16 +47,24 @@ export class GateService {
         [incidentId, revision],
       );
       const status = rows[0]?.status;
-      if (!status) throw new ExposureException(ExposureErrorCode.RevisionNotFound, `revision ${revision} of ${incidentId} not found`);
+      if (!status)
+        throw new ExposureException(
+          ExposureErrorCode.RevisionNotFound,
+          `revision ${revision} of ${incidentId} not found`,
+        );
       if (status !== 'HELD') {
-        throw new ExposureException(ExposureErrorCode.NotHeld, `revision ${revision} of ${incidentId} is ${status}, not held`);
+        throw new ExposureException(
+          ExposureErrorCode.NotHeld,
+          `revision ${revision} of ${incidentId} is ${status}, not held`,
+        );
       }
       const inserted = await tx.query<unknown[]>(
         `INSERT INTO "exposure"."release_approvals" ("incident_id", "revision", "approver") VALUES ($1, $2, $3)
          ON CONFLICT DO NOTHING RETURNING 1`,
         [incidentId, revision, approver],
       );
-      if (inserted.length === 0) throw new ExposureException(ExposureErrorCode.AlreadyApproved, `${approver} already approved this revision`);
+      if (inserted.length === 0)
+        throw new ExposureException(ExposureErrorCode.AlreadyApproved, `${approver} already approved this revision`);
       const approvals = (
         await tx.query<{ approver: string }[]>(
           'SELECT "approver" FROM "exposure"."release_approvals" WHERE "incident_id" = $1 AND "revision" = $2 ORDER BY "approved_at"',
@@ -76,14 +86,22 @@ export class GateService {
         'UPDATE "exposure"."incidents" SET "paused" = $2, "updated_at" = now() WHERE "incident_id" = $1',
         [incidentId, paused],
       );
-      if (updated[1] === 0) throw new ExposureException(ExposureErrorCode.IncidentNotFound, `incident ${incidentId} not found`);
-      await tx.appendOutbox([control(incidentId, 0, paused ? ControlAction.PAUSED : ControlAction.RESUMED, [actor], reason)]);
+      if (updated[1] === 0)
+        throw new ExposureException(ExposureErrorCode.IncidentNotFound, `incident ${incidentId} not found`);
+      await tx.appendOutbox([
+        control(incidentId, 0, paused ? ControlAction.PAUSED : ControlAction.RESUMED, [actor], reason),
+      ]);
       if (!paused) await tx.query(`SELECT pg_notify('exposure_events', '')`);
     });
     this.logger.info({ incidentId, paused, actor }, paused ? 'incident paused' : 'incident resumed');
   }
 
-  private async release(tx: ResolutionTransaction, incidentId: string, revision: number, approvals: string[]): Promise<void> {
+  private async release(
+    tx: ResolutionTransaction,
+    incidentId: string,
+    revision: number,
+    approvals: string[],
+  ): Promise<void> {
     await tx.releaseEvents(incidentId, revision);
     await tx.markAnnounced(incidentId, revision);
     await tx.query(

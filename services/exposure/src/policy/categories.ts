@@ -9,7 +9,7 @@ export function categoryMask(categories: Iterable<PiiCategory>): number {
 
 export function categoriesOf(mask: number): PiiCategory[] {
   const result: PiiCategory[] = [];
-  for (let value = 1; value <= 30; value++) if (mask & (1 << value)) result.push(value as PiiCategory);
+  for (let value = 1; value <= 30; value++) if (mask & (1 << value)) result.push(value);
   return result;
 }
 
@@ -19,11 +19,13 @@ export function categoryNames(mask: number): string[] {
 
 /** Every category the contract knows, as a mask. */
 export const ALL_CATEGORIES_MASK = categoryMask(
-  Object.values(PiiCategory).filter((value): value is PiiCategory => typeof value === 'number' && value !== PiiCategory.UNSPECIFIED),
+  Object.values(PiiCategory).filter(
+    (value): value is PiiCategory => typeof value === 'number' && value !== PiiCategory.UNSPECIFIED,
+  ),
 );
 
 export function parseCategoryName(name: string): PiiCategory {
-  const value = (PiiCategory as unknown as Record<string, number | undefined>)[name];
-  if (value === undefined || value === PiiCategory.UNSPECIFIED) throw new Error(`unknown PII category '${name}'`);
-  return value as PiiCategory;
+  const value: unknown = (PiiCategory as unknown as Record<string, unknown>)[name];
+  if (typeof value !== 'number' || value === 0) throw new Error(`unknown PII category '${name}'`);
+  return value;
 }

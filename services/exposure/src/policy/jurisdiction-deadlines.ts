@@ -4,7 +4,12 @@ import { z } from 'zod';
 
 const schema = z.record(
   z.string().regex(/^[A-Z]{2}$/),
-  z.object({ authority: z.string(), deadlineHours: z.number().positive(), clockStartsAt: z.literal('detected_at'), basis: z.string() }),
+  z.object({
+    authority: z.string(),
+    deadlineHours: z.number().positive(),
+    clockStartsAt: z.literal('detected_at'),
+    basis: z.string(),
+  }),
 );
 
 export interface RegulatorClock {
@@ -26,6 +31,10 @@ export class JurisdictionDeadlines {
   clockFor(jurisdiction: string, detectedAt: Date): RegulatorClock | null {
     const rule = this.rules[jurisdiction];
     if (!rule) return null;
-    return { authority: rule.authority, deadlineAt: new Date(detectedAt.getTime() + rule.deadlineHours * 3_600_000), basis: rule.basis };
+    return {
+      authority: rule.authority,
+      deadlineAt: new Date(detectedAt.getTime() + rule.deadlineHours * 3_600_000),
+      basis: rule.basis,
+    };
   }
 }

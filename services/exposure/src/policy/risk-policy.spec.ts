@@ -18,13 +18,17 @@ describe(RiskPolicy.name, () => {
   });
 
   it('records which rule fired, for the regulator', () => {
-    expect(sut.classify(categoryMask([PiiCategory.CNIC, PiiCategory.BANK_ACCOUNT])).rule).toBe('identity-with-financial');
+    expect(sut.classify(categoryMask([PiiCategory.CNIC, PiiCategory.BANK_ACCOUNT])).rule).toBe(
+      'identity-with-financial',
+    );
   });
 
   it('adds a PIN reset when credentials were taken', () => {
     const critical = sut.actionsFor(RiskTier.CRITICAL, categoryMask([PiiCategory.CREDENTIALS]));
     expect(critical).toContain(ProtectiveAction.PIN_RESET);
-    expect(sut.actionsFor(RiskTier.CRITICAL, categoryMask([PiiCategory.BIOMETRIC]))).not.toContain(ProtectiveAction.PIN_RESET);
+    expect(sut.actionsFor(RiskTier.CRITICAL, categoryMask([PiiCategory.BIOMETRIC]))).not.toContain(
+      ProtectiveAction.PIN_RESET,
+    );
     expect(sut.tierPolicy(RiskTier.LOW).channels).toEqual([Channel.SMS]);
   });
 
@@ -44,5 +48,8 @@ describe(RiskPolicy.name, () => {
 
 function baseJson(): { rules: Record<string, unknown>[] } & Record<string, unknown> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return JSON.parse(JSON.stringify(require('./risk-policy.v1.json'))) as { rules: Record<string, unknown>[] } & Record<string, unknown>;
+  return JSON.parse(JSON.stringify(require('./risk-policy.v1.json'))) as { rules: Record<string, unknown>[] } & Record<
+    string,
+    unknown
+  >;
 }

@@ -11,7 +11,15 @@ const policySchema = z.object({
   version: z.string().min(1),
   description: z.string().optional(),
   rules: z
-    .array(z.object({ id: z.string().min(1), tier: tierName, allOf: categoryList, anyOf: categoryList, why: z.string().min(1) }))
+    .array(
+      z.object({
+        id: z.string().min(1),
+        tier: tierName,
+        allOf: categoryList,
+        anyOf: categoryList,
+        why: z.string().min(1),
+      }),
+    )
     .min(1),
   tiers: z.record(
     tierName,
@@ -22,9 +30,17 @@ const policySchema = z.object({
     }),
   ),
   conditionalActions: z
-    .array(z.object({ whenAnyOf: z.array(z.string()).min(1), action: z.enum(['SIM_SWAP_LOCK', 'PORT_OUT_LOCK', 'PIN_RESET', 'FRAUD_MONITORING']) }))
+    .array(
+      z.object({
+        whenAnyOf: z.array(z.string()).min(1),
+        action: z.enum(['SIM_SWAP_LOCK', 'PORT_OUT_LOCK', 'PIN_RESET', 'FRAUD_MONITORING']),
+      }),
+    )
     .default([]),
-  releaseGate: z.object({ maxPeopleWithoutApproval: z.number().int().min(0), approvalsRequired: z.number().int().min(2) }),
+  releaseGate: z.object({
+    maxPeopleWithoutApproval: z.number().int().min(0),
+    approvalsRequired: z.number().int().min(2),
+  }),
 });
 
 export interface CompiledRule {
@@ -63,7 +79,9 @@ export class RiskPolicy {
   static fromJson(json: unknown, source = 'risk policy'): RiskPolicy {
     const parsed = policySchema.safeParse(json);
     if (!parsed.success) {
-      throw new Error(`${source} is invalid: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
+      throw new Error(
+        `${source} is invalid: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`,
+      );
     }
     const policy = parsed.data;
     const mask = (names: string[], where: string) => {
@@ -77,8 +95,15 @@ export class RiskPolicy {
     const rules = policy.rules.map((rule) => {
       if (ids.has(rule.id)) throw new Error(`${source}: rule id '${rule.id}' is used twice`);
       ids.add(rule.id);
-      if (rule.allOf.length === 0 && rule.anyOf.length === 0) throw new Error(`${source}: rule '${rule.id}' matches nothing`);
-      return { id: rule.id, tier: RiskTier[rule.tier], allMask: mask(rule.allOf, rule.id), anyMask: mask(rule.anyOf, rule.id), why: rule.why };
+      if (rule.allOf.length === 0 && rule.anyOf.length === 0)
+        throw new Error(`${source}: rule '${rule.id}' matches nothing`);
+      return {
+        id: rule.id,
+        tier: RiskTier[rule.tier],
+        allMask: mask(rule.allOf, rule.id),
+        anyMask: mask(rule.anyOf, rule.id),
+        why: rule.why,
+      };
     });
     // Every single category must land in some tier, or an exposure could go untiered (and unnotified).
     const covered = rules.filter((rule) => rule.allMask === 0).reduce((acc, rule) => acc | rule.anyMask, 0);
@@ -127,7 +152,8 @@ export class RiskPolicy {
   /** The tier's actions plus those that specific categories add (PIN reset when credentials were taken). */
   actionsFor(tier: RiskTier, categories: number): ProtectiveAction[] {
     const actions = new Set(this.tierPolicy(tier).actions);
-    for (const conditional of this.conditionalActions) if ((categories & conditional.mask) !== 0) actions.add(conditional.action);
+    for (const conditional of this.conditionalActions)
+      if ((categories & conditional.mask) !== 0) actions.add(conditional.action);
     return [...actions].sort((a, b) => a - b);
   }
 

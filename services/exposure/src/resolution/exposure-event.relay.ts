@@ -122,12 +122,16 @@ export class ExposureEventRelay {
     const messages = [];
     for (const row of rows) {
       const meta = await this.revisionMeta(row.incident_id, row.revision);
-      messages.push({ key: row.person_id, value: encodeMessage(PersonExposedSchema, this.toMessage(row, meta, subscribers)) });
+      messages.push({
+        key: row.person_id,
+        value: encodeMessage(PersonExposedSchema, this.toMessage(row, meta, subscribers)),
+      });
     }
     await this.producer!.send({ topic: Topics.exposure, acks: -1, messages });
-    await this.pool.query('UPDATE "exposure"."exposure_events" SET "published_at" = now() WHERE "id" = ANY($1::bigint[])', [
-      rows.map((row) => row.id),
-    ]);
+    await this.pool.query(
+      'UPDATE "exposure"."exposure_events" SET "published_at" = now() WHERE "id" = ANY($1::bigint[])',
+      [rows.map((row) => row.id)],
+    );
     this.published += rows.length;
     return rows.length;
   }
@@ -157,7 +161,11 @@ export class ExposureEventRelay {
     return meta;
   }
 
-  private toMessage(row: EventRow, meta: RevisionMeta, subscribers: Map<string, SubscriberRow>): MessageInitShape<typeof PersonExposedSchema> {
+  private toMessage(
+    row: EventRow,
+    meta: RevisionMeta,
+    subscribers: Map<string, SubscriberRow>,
+  ): MessageInitShape<typeof PersonExposedSchema> {
     const tierPolicy = this.policy.tierPolicy(row.tier);
     return {
       exposureId: row.exposure_id,

@@ -66,7 +66,9 @@ describe('exposure resolution on the real PostgreSQL and Kafka', () => {
     people.bilal = await fixture.person({
       cnic: '42101-3333333-3',
       name: 'Bilal Ahmed',
-      subscribers: [{ subscriberId: id('S3'), msisdn: '0302-3333333', region: Region.SINDH, status: AccountStatus.Former }],
+      subscribers: [
+        { subscriberId: id('S3'), msisdn: '0302-3333333', region: Region.SINDH, status: AccountStatus.Former },
+      ],
     });
     people.danish = await fixture.person({
       cnic: '17301-4444444-5',
@@ -77,7 +79,9 @@ describe('exposure resolution on the real PostgreSQL and Kafka', () => {
       cnic: '61101-5555555-7',
       name: 'Omar Farooq',
       email: 'omar@example.pk',
-      subscribers: [{ subscriberId: id('S5'), msisdn: '0333-5555555', region: Region.ISLAMABAD, status: AccountStatus.Former }],
+      subscribers: [
+        { subscriberId: id('S5'), msisdn: '0333-5555555', region: Region.ISLAMABAD, status: AccountStatus.Former },
+      ],
     });
     people.sana = await fixture.person({
       cnic: '54400-6666666-8',
@@ -99,7 +103,8 @@ describe('exposure resolution on the real PostgreSQL and Kafka', () => {
     await fixture.asset(BILLING, categoryMask([C.NAME, C.PAYMENT_CARD, C.BANK_ACCOUNT]));
     await fixture.asset(CDR, categoryMask([C.MSISDN, C.CALL_RECORDS, C.LOCATION]));
     const regionOf: Record<string, number> = { S1: 1, S2: 2, S3: 2, S4: 3, S5: 5, S6: 4 };
-    for (const s of ['S1', 'S2', 'S3', 'S4', 'S5', 'S6']) await fixture.holding(CRM, id(s), regionOf[s]!, '2019-01-01T00:00:00Z');
+    for (const s of ['S1', 'S2', 'S3', 'S4', 'S5', 'S6'])
+      await fixture.holding(CRM, id(s), regionOf[s]!, '2019-01-01T00:00:00Z');
     await fixture.holding(BILLING, id('S1'), Region.PUNJAB, '2021-01-01T00:00:00Z');
     await fixture.holding(BILLING, id('S3'), Region.SINDH, '2021-01-01T00:00:00Z', '2022-06-01T00:00:00Z');
     await fixture.holding(CDR, id('S2'), Region.SINDH, '2023-01-01T00:00:00Z', '2023-03-31T00:00:00Z');
@@ -111,9 +116,16 @@ describe('exposure resolution on the real PostgreSQL and Kafka', () => {
 
     kafka = new KafkaTestClient();
     const config = loadExposureConfig(
-      testEnv({ GATE_MAX_PEOPLE_WITHOUT_APPROVAL: '5', GATE_APPROVERS: `alice:${sha(ALICE)},bob:${sha(BOB)}`, EXPOSURE_RETRY_DELAYS_MS: '200,400' }),
+      testEnv({
+        GATE_MAX_PEOPLE_WITHOUT_APPROVAL: '5',
+        GATE_APPROVERS: `alice:${sha(ALICE)},bob:${sha(BOB)}`,
+        EXPOSURE_RETRY_DELAYS_MS: '200,400',
+      }),
     );
-    ({ app } = await createExposureApp(config, createLogger('exposure', (process.env.TEST_LOG_LEVEL as 'silent' | undefined) ?? 'silent')));
+    ({ app } = await createExposureApp(
+      config,
+      createLogger('exposure', (process.env.TEST_LOG_LEVEL as 'silent' | undefined) ?? 'silent'),
+    ));
     await app.startAllMicroservices();
     await app.init();
     await kafka.collect([Topics.exposure, Topics.incidentControl]);
@@ -156,12 +168,22 @@ describe('exposure resolution on the real PostgreSQL and Kafka', () => {
       Object.entries(people)
         .map(([name, personId]) => [name, events.filter((event) => event.personId === personId)] as const)
         .filter(([, list]) => list.length > 0)
-        .map(([name, list]) => [name, list.map((event) => ({ change: ExposureChange[event.change], categories: event.categories.map((c) => C[c]).sort() }))]),
+        .map(([name, list]) => [
+          name,
+          list.map((event) => ({
+            change: ExposureChange[event.change],
+            categories: event.categories.map((c) => C[c]).sort(),
+          })),
+        ]),
     );
 
   const revisionStatus = async (incidentId: string, revision: number) =>
-    (await db.query<{ status: string }>('SELECT status FROM exposure.revisions WHERE incident_id = $1 AND revision = $2', [incidentId, revision]))
-      .rows[0]?.status;
+    (
+      await db.query<{ status: string }>(
+        'SELECT status FROM exposure.revisions WHERE incident_id = $1 AND revision = $2',
+        [incidentId, revision],
+      )
+    ).rows[0]?.status;
 
   it('exposes every holder of an asset taken in full, grouped by person, with the taken categories only', async () => {
     const incidentId = id('INC-all');
@@ -186,10 +208,15 @@ describe('exposure resolution on the real PostgreSQL and Kafka', () => {
     expect(ayesha.actions).toContain(ProtectiveAction.SIM_SWAP_LOCK);
     expect(ayesha.language).toBe('ur');
     expect(cipher.decrypt(Buffer.from(ayesha.emailCiphertext))).toBe('ayesha@example.pk');
-    expect(ayesha.subscriptions.map((s) => cipher.decrypt(Buffer.from(s.msisdnCiphertext))).sort()).toEqual(['+923001111111', '+923012222222']);
+    expect(ayesha.subscriptions.map((s) => cipher.decrypt(Buffer.from(s.msisdnCiphertext))).sort()).toEqual([
+      '+923001111111',
+      '+923012222222',
+    ]);
     // Bilal's number now belongs to Danish: Bilal's subscription is reported but not to be texted or locked.
     const bilal = events.find((event) => event.personId === people.bilal)!;
-    expect(bilal.subscriptions).toEqual([expect.objectContaining({ stillHeld: false, msisdnCiphertext: new Uint8Array() })]);
+    expect(bilal.subscriptions).toEqual([
+      expect.objectContaining({ stillHeld: false, msisdnCiphertext: new Uint8Array() }),
+    ]);
     // Highest tier first on the topic; keyed by person.
     expect(kafka.messages(Topics.exposure).find((m) => m.key === people.ayesha)).toBeDefined();
     expect(await revisionStatus(incidentId, 1)).toBe('RELEASED');
@@ -207,7 +234,10 @@ describe('exposure resolution on the real PostgreSQL and Kafka', () => {
           categories: [],
           scope: {
             case: 'timeWindow',
-            value: { from: timestampFromDate(new Date('2023-02-01T00:00:00Z')), to: timestampFromDate(new Date('2026-12-31T00:00:00Z')) },
+            value: {
+              from: timestampFromDate(new Date('2023-02-01T00:00:00Z')),
+              to: timestampFromDate(new Date('2026-12-31T00:00:00Z')),
+            },
           },
         },
       ],
@@ -226,8 +256,16 @@ describe('exposure resolution on the real PostgreSQL and Kafka', () => {
       incidentId,
       revision: 1,
       assets: [
-        { assetId: BILLING, categories: [C.PAYMENT_CARD], scope: { case: 'subscriberIds', value: { values: [id('S1')] } } },
-        { assetId: CRM, categories: [C.MSISDN], scope: { case: 'msisdnBlindIndexes', value: { values: [fixture.msisdnIndex('03023333333')] } } },
+        {
+          assetId: BILLING,
+          categories: [C.PAYMENT_CARD],
+          scope: { case: 'subscriberIds', value: { values: [id('S1')] } },
+        },
+        {
+          assetId: CRM,
+          categories: [C.MSISDN],
+          scope: { case: 'msisdnBlindIndexes', value: { values: [fixture.msisdnIndex('03023333333')] } },
+        },
       ],
     });
     await waitFor(() => eventsFor(incidentId).length === 3, 'three people');
@@ -240,7 +278,11 @@ describe('exposure resolution on the real PostgreSQL and Kafka', () => {
 
   it('tells only what a widening revision adds, retracts on narrowing, and changes nothing on replay', async () => {
     const incidentId = id('INC-rev');
-    const crmPunjab = { assetId: CRM, categories: [C.NAME], scope: { case: 'regions' as const, value: { regions: [Region.PUNJAB, Region.SINDH] } } };
+    const crmPunjab = {
+      assetId: CRM,
+      categories: [C.NAME],
+      scope: { case: 'regions' as const, value: { regions: [Region.PUNJAB, Region.SINDH] } },
+    };
     await publish({ incidentId, revision: 1, assets: [crmPunjab] });
     await waitFor(() => eventsFor(incidentId).length === 2, 'revision 1: Ayesha and Bilal');
 
@@ -277,7 +319,9 @@ describe('exposure resolution on the real PostgreSQL and Kafka', () => {
     await publish({ incidentId, revision: 2, assets: [crmPunjab] });
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(kafka.messages(Topics.exposure).length).toBe(before);
-    const { rows } = await db.query('SELECT count(*)::int AS n FROM exposure.revisions WHERE incident_id = $1', [incidentId]);
+    const { rows } = await db.query('SELECT count(*)::int AS n FROM exposure.revisions WHERE incident_id = $1', [
+      incidentId,
+    ]);
     expect(rows[0].n).toBe(3);
   });
 
@@ -300,13 +344,22 @@ describe('exposure resolution on the real PostgreSQL and Kafka', () => {
     expect(summary.body.revisions[0].regulatorDeadlineAt).toBe('2026-03-07T22:00:00.000Z');
 
     await http.post(`/incidents/${incidentId}/revisions/1/approvals`).set('authorization', 'Bearer wrong').expect(403);
-    const first = await http.post(`/incidents/${incidentId}/revisions/1/approvals`).set('authorization', `Bearer ${ALICE}`).expect(200);
+    const first = await http
+      .post(`/incidents/${incidentId}/revisions/1/approvals`)
+      .set('authorization', `Bearer ${ALICE}`)
+      .expect(200);
     expect(first.body).toMatchObject({ approvals: ['alice'], released: false });
-    await http.post(`/incidents/${incidentId}/revisions/1/approvals`).set('authorization', `Bearer ${ALICE}`).expect(409);
+    await http
+      .post(`/incidents/${incidentId}/revisions/1/approvals`)
+      .set('authorization', `Bearer ${ALICE}`)
+      .expect(409);
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(eventsFor(incidentId)).toHaveLength(0);
 
-    const second = await http.post(`/incidents/${incidentId}/revisions/1/approvals`).set('authorization', `Bearer ${BOB}`).expect(200);
+    const second = await http
+      .post(`/incidents/${incidentId}/revisions/1/approvals`)
+      .set('authorization', `Bearer ${BOB}`)
+      .expect(200);
     expect(second.body).toMatchObject({ approvals: ['alice', 'bob'], released: true });
     await waitFor(() => eventsFor(incidentId).length === 7, 'seven people after release');
     await waitFor(
@@ -321,20 +374,40 @@ describe('exposure resolution on the real PostgreSQL and Kafka', () => {
 
   it('computes a dry run, summarises it and sends nothing', async () => {
     const incidentId = id('INC-dry');
-    await publish({ incidentId, revision: 1, dryRun: true, assets: [{ assetId: BILLING, categories: [], scope: { case: 'all', value: true } }] });
+    await publish({
+      incidentId,
+      revision: 1,
+      dryRun: true,
+      assets: [{ assetId: BILLING, categories: [], scope: { case: 'all', value: true } }],
+    });
     await waitFor(async () => (await revisionStatus(incidentId, 1)) === 'DRY_RUN', 'dry run resolved');
-    await request(app.getHttpServer()).post(`/incidents/${incidentId}/revisions/1/approvals`).set('authorization', `Bearer ${ALICE}`).expect(409);
+    await request(app.getHttpServer())
+      .post(`/incidents/${incidentId}/revisions/1/approvals`)
+      .set('authorization', `Bearer ${ALICE}`)
+      .expect(409);
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(eventsFor(incidentId)).toHaveLength(0);
   });
 
   it('publishes nothing for a paused incident until it is resumed', async () => {
     const incidentId = id('INC-pause');
-    await publish({ incidentId, revision: 1, assets: [{ assetId: BILLING, categories: [], scope: { case: 'subscriberIds', value: { values: [id('S1')] } } }] });
+    await publish({
+      incidentId,
+      revision: 1,
+      assets: [{ assetId: BILLING, categories: [], scope: { case: 'subscriberIds', value: { values: [id('S1')] } } }],
+    });
     await waitFor(() => eventsFor(incidentId).length === 1, 'revision 1 published');
     const http = request(app.getHttpServer());
-    await http.post(`/incidents/${incidentId}/pause`).set('authorization', `Bearer ${ALICE}`).send({ reason: 'verify scope' }).expect(200);
-    await publish({ incidentId, revision: 2, assets: [{ assetId: BILLING, categories: [], scope: { case: 'all', value: true } }] });
+    await http
+      .post(`/incidents/${incidentId}/pause`)
+      .set('authorization', `Bearer ${ALICE}`)
+      .send({ reason: 'verify scope' })
+      .expect(200);
+    await publish({
+      incidentId,
+      revision: 2,
+      assets: [{ assetId: BILLING, categories: [], scope: { case: 'all', value: true } }],
+    });
     await waitFor(async () => (await revisionStatus(incidentId, 2)) === 'RELEASED', 'revision 2 resolved');
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(eventsFor(incidentId)).toHaveLength(1);

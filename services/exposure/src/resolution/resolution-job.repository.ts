@@ -28,18 +28,21 @@ export class ResolutionJobRepository {
   /** Claims the oldest runnable job (pending, or running with an expired lease) under a lease. */
   async claim(leaseMs: number): Promise<ClaimedJob | null> {
     // TypeORM answers an UPDATE ... RETURNING with [rows, affectedCount].
-    const [rows]: [{ incident_id: string; revision: number; payload: Buffer; attempts: number }[], number] = await this.dataSource.query(
-      `UPDATE "exposure"."resolution_jobs" j SET "status" = 'RUNNING', "attempts" = j."attempts" + 1,
+    const [rows]: [{ incident_id: string; revision: number; payload: Buffer; attempts: number }[], number] =
+      await this.dataSource.query(
+        `UPDATE "exposure"."resolution_jobs" j SET "status" = 'RUNNING', "attempts" = j."attempts" + 1,
               "lease_until" = now() + make_interval(secs => $1::int / 1000.0)
        WHERE ("incident_id", "revision") = (
          SELECT "incident_id", "revision" FROM "exposure"."resolution_jobs"
          WHERE "status" IN ('PENDING', 'RUNNING') AND ("lease_until" IS NULL OR "lease_until" < now())
          ORDER BY "created_at", "revision" LIMIT 1 FOR UPDATE SKIP LOCKED)
        RETURNING j."incident_id", j."revision", j."payload", j."attempts"`,
-      [leaseMs],
-    );
+        [leaseMs],
+      );
     const row = rows[0];
-    return row ? { incidentId: row.incident_id, revision: row.revision, payload: row.payload, attempts: row.attempts } : null;
+    return row
+      ? { incidentId: row.incident_id, revision: row.revision, payload: row.payload, attempts: row.attempts }
+      : null;
   }
 
   async complete(job: ClaimedJob): Promise<void> {

@@ -19,9 +19,15 @@ import { RESOLUTION_LEASE_MS, ResolutionWorker } from './resolution.worker';
       provide: GATE_THRESHOLD,
       inject: [EXPOSURE_CONFIG, RiskPolicy],
       useFactory: (config: ExposureConfig, policy: RiskPolicy) =>
-        config.GATE_MAX_PEOPLE_WITHOUT_APPROVAL >= 0 ? config.GATE_MAX_PEOPLE_WITHOUT_APPROVAL : policy.maxPeopleWithoutApproval,
+        config.GATE_MAX_PEOPLE_WITHOUT_APPROVAL >= 0
+          ? config.GATE_MAX_PEOPLE_WITHOUT_APPROVAL
+          : policy.maxPeopleWithoutApproval,
     },
-    { provide: RESOLUTION_LEASE_MS, inject: [EXPOSURE_CONFIG], useFactory: (config: ExposureConfig) => config.EXPOSURE_JOB_LEASE_MS },
+    {
+      provide: RESOLUTION_LEASE_MS,
+      inject: [EXPOSURE_CONFIG],
+      useFactory: (config: ExposureConfig) => config.EXPOSURE_JOB_LEASE_MS,
+    },
   ],
   exports: [ResolutionRepository, ResolutionService],
 })

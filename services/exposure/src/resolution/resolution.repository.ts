@@ -20,6 +20,7 @@ export interface RevisionSummary {
 }
 
 const outbox = new OutboxWriter(EXPOSURE_SCHEMA);
+const tierName = (tier: number): string => RiskTier[tier] ?? String(tier);
 
 /**
  * The set-based SQL of exposure resolution. Everything runs inside one transaction and works on whole
@@ -58,7 +59,9 @@ export class ResolutionTransaction {
     const known = new Map(rows.map((row) => [row.list_id, row.sha256]));
     return refs
       .filter((ref) => known.get(ref.listId) !== ref.sha256)
-      .map((ref) => (known.has(ref.listId) ? `list ${ref.listId} has another sha256` : `list ${ref.listId} was never imported`));
+      .map((ref) =>
+        known.has(ref.listId) ? `list ${ref.listId} has another sha256` : `list ${ref.listId} was never imported`,
+      );
   }
 
   async unknownAssets(assetIds: string[]): Promise<string[]> {
@@ -147,7 +150,13 @@ export class ResolutionTransaction {
   }
 
   /** Writes the revision's events, highest tier first so ids (and the fan-out) follow risk. */
-  async insertEvents(incidentId: string, revision: number, policyVersion: string, held: boolean, dryRun: boolean): Promise<void> {
+  async insertEvents(
+    incidentId: string,
+    revision: number,
+    policyVersion: string,
+    held: boolean,
+    dryRun: boolean,
+  ): Promise<void> {
     await this.manager.query(
       `INSERT INTO "exposure"."exposure_events"
          ("incident_id", "revision", "person_id", "exposure_id", "change", "categories", "new_categories", "tier",
@@ -195,8 +204,13 @@ export class ResolutionTransaction {
     const { tier } = policy.toSql('r."categories"');
     const categoryColumns = Object.values(PiiCategory)
       .filter((value): value is PiiCategory => typeof value === 'number' && value !== PiiCategory.UNSPECIFIED)
-      .map((category) => `count(*) FILTER (WHERE (r."categories" & ${1 << category}) <> 0)::int AS "${PiiCategory[category]}"`);
-    const [byCategory] = (await this.manager.query(`SELECT ${categoryColumns.join(', ')} FROM "rev_people" r`)) as Record<string, number>[];
+      .map(
+        (category) =>
+          `count(*) FILTER (WHERE (r."categories" & ${1 << category}) <> 0)::int AS "${PiiCategory[category]}"`,
+      );
+    const [byCategory]: Record<string, number>[] = await this.manager.query(
+      `SELECT ${categoryColumns.join(', ')} FROM "rev_people" r`,
+    );
     const byTier: { tier: number; people: number; subscriptions: number }[] = await this.manager.query(
       `SELECT ${tier} AS "tier", count(*)::int AS "people", sum(cardinality(r."subscriber_ids"))::int AS "subscriptions"
        FROM "rev_people" r GROUP BY 1`,
@@ -213,9 +227,13 @@ export class ResolutionTransaction {
     return {
       peopleAffected: byTier.reduce((sum, row) => sum + row.people, 0),
       subscriptionsAffected: byTier.reduce((sum, row) => sum + row.subscriptions, 0),
-      events: { new: eventCount(ExposureChange.NEW), widened: eventCount(ExposureChange.WIDENED), retracted: eventCount(ExposureChange.RETRACTED) },
-      peopleByTier: Object.fromEntries(byTier.map((row) => [RiskTier[row.tier], row.people])),
-      subscriptionsByTier: Object.fromEntries(byTier.map((row) => [RiskTier[row.tier], row.subscriptions])),
+      events: {
+        new: eventCount(ExposureChange.NEW),
+        widened: eventCount(ExposureChange.WIDENED),
+        retracted: eventCount(ExposureChange.RETRACTED),
+      },
+      peopleByTier: Object.fromEntries<number>(byTier.map((row) => [tierName(row.tier), row.people])),
+      subscriptionsByTier: Object.fromEntries<number>(byTier.map((row) => [tierName(row.tier), row.subscriptions])),
       peopleByCategory: Object.fromEntries(Object.entries(byCategory ?? {}).filter(([, count]) => count > 0)),
       subscriptionsByRegion: Object.fromEntries(byRegion.map((row) => [String(row.region), row.subscriptions])),
       formerCustomers: byRegion.reduce((sum, row) => sum + row.former, 0),

@@ -44,7 +44,8 @@ export class ResolutionService {
       const listProblems = await tx.missingLists(
         revision.assets.flatMap((asset) => (asset.scope.case === 'listRef' ? [asset.scope.value] : [])),
       );
-      if (listProblems.length > 0) throw new ExposureException(ExposureErrorCode.UnknownScopeList, listProblems.join('; '));
+      if (listProblems.length > 0)
+        throw new ExposureException(ExposureErrorCode.UnknownScopeList, listProblems.join('; '));
       const unknownAssets = await tx.unknownAssets(revision.assets.map((asset) => asset.assetId));
 
       await tx.computePeople(revision);

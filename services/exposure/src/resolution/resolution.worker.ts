@@ -64,7 +64,10 @@ export class ResolutionWorker implements OnApplicationBootstrap, OnApplicationSh
         const permanent = error instanceof ExposureException && error.code === ExposureErrorCode.MalformedRevision;
         const retryInMs = permanent || job.attempts >= MAX_ATTEMPTS ? null : Math.min(60_000, 500 * 2 ** job.attempts);
         const message = redactPiiInText(error instanceof Error ? error.message : String(error));
-        this.logger.error({ incidentId: job.incidentId, revision: job.revision, attempt: job.attempts, retryInMs, err: error }, 'resolution failed');
+        this.logger.error(
+          { incidentId: job.incidentId, revision: job.revision, attempt: job.attempts, retryInMs, err: error },
+          'resolution failed',
+        );
         await this.jobs.fail(job, message, retryInMs).catch(() => undefined);
       }
     }

@@ -40,7 +40,10 @@ function assetSql(asset: ScopedAsset, occurredTo: string, params: SqlParams): st
     case 'timeWindow': {
       const from = scope.value.from ? timestampDate(scope.value.from) : new Date(0);
       const to = scope.value.to ? timestampDate(scope.value.to) : new Date('9999-12-31');
-      where.push(`h."records_from" <= ${params.add(to)}`, `coalesce(h."records_to", 'infinity') >= ${params.add(from)}`);
+      where.push(
+        `h."records_from" <= ${params.add(to)}`,
+        `coalesce(h."records_to", 'infinity') >= ${params.add(from)}`,
+      );
       break;
     }
     case 'subscriberIds':

@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from 'pg';
-import { BlindIndexer, FieldCipher, maskEmail, maskMsisdn, normalizeCnic, normalizeMsisdn, parseKeyRing } from '@bnp/pii';
+import {
+  BlindIndexer,
+  FieldCipher,
+  maskEmail,
+  maskMsisdn,
+  normalizeCnic,
+  normalizeMsisdn,
+  parseKeyRing,
+} from '@bnp/pii';
 import { TEST_PII_KEYS } from '@bnp/testing';
 import { AccountStatus } from '../directory/directory.enums';
 
@@ -74,7 +82,13 @@ export class DirectoryFixture {
     ]);
   }
 
-  async holding(assetId: string, subscriberId: string, region: number, from: string, to: string | null = null): Promise<void> {
+  async holding(
+    assetId: string,
+    subscriberId: string,
+    region: number,
+    from: string,
+    to: string | null = null,
+  ): Promise<void> {
     await this.db.query(
       'INSERT INTO exposure.holdings (asset_id, subscriber_id, region, records_from, records_to) VALUES ($1, $2, $3, $4, $5)',
       [assetId, subscriberId, region, from, to],

@@ -1,0 +1,171 @@
+// Exposure benchmark: a breach event produced on Kafka -> breach-intake -> exposure -> the last
+// exposure.v1 acknowledged by the broker, for a synthetic operator of N subscribers, against a bare
+// hand-written INSERT ... SELECT of the same per-person exposure set in the same database and run.
+//   node -r @swc-node/register bench/exposure.ts [--subscribers 1000000]
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { create, toBinary } from '@bufbuild/protobuf';
+import { timestampFromDate } from '@bufbuild/protobuf/wkt';
+import { Kafka, logLevel } from 'kafkajs';
+import { Client } from 'pg';
+import { BreachReportedSchema, PiiCategory, Region, Severity, Topics } from '@bnp/contracts';
+import { TEST_PII_KEYS } from '@bnp/testing';
+import { migrateAll } from '../scripts/migrate';
+import { startService, type ServiceProcess } from './lib/processes';
+import { BENCH_ASSETS, generateSqlOperator } from './lib/sql-operator';
+
+const categoryValues: Record<string, unknown> = PiiCategory;
+function categoryMask(names: string[]): number {
+  return names.reduce((mask, name) => mask | (2 ** Number(categoryValues[name])), 0);
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { subscribers: { type: 'string', default: '1000000' } } });
+  const subscribers = Number(values.subscribers);
+  const database = 'bnp_bench_exposure';
+  const admin = new Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE ${database}`);
+  await admin.end();
+  const url = `postgres://postgres@127.0.0.1:5432/${database}`;
+  await migrateAll(url, () => undefined);
+  const db = new Client({ connectionString: url });
+  await db.connect();
+
+  let started = Date.now();
+  await generateSqlOperator(db, subscribers, categoryMask);
+  console.log(
+    `[bench] operator of ${subscribers} subscribers generated in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
+
+  const run = randomUUID().slice(0, 8);
+  const env = {
+    DATABASE_URL: url,
+    LOG_LEVEL: 'warn',
+    ...TEST_PII_KEYS,
+    INTAKE_CONSUMER_GROUP: `bench-intake-${run}`,
+    EXPOSURE_CONSUMER_GROUP: `bench-exposure-${run}`,
+    GATE_MAX_PEOPLE_WITHOUT_APPROVAL: String(1_000_000_000),
+    EXPOSURE_RELAY_BATCH: '5000',
+  };
+  const services: ServiceProcess[] = [
+    await startService('breach-intake', 3101, env),
+    await startService('exposure', 3102, env),
+  ];
+
+  // The breach (about a third of subscribers): CRM records of Sindh and Khyber Pakhtunkhwa, Balochistan's wallets.
+  const incidentId = `BENCH-${run}`;
+  const event = create(BreachReportedSchema, {
+    eventId: randomUUID(),
+    incidentId,
+    revision: 1,
+    reportedAt: timestampFromDate(new Date()),
+    detectedAt: timestampFromDate(new Date('2026-03-04T22:00:00Z')),
+    occurredTo: timestampFromDate(new Date('2026-03-04T20:00:00Z')),
+    severity: Severity.CRITICAL,
+    summary: 'Benchmark breach',
+    compromisedAssets: [
+      {
+        assetId: 'crm.subscribers',
+        scope: { kind: { case: 'regions', value: { regions: [Region.SINDH, Region.KHYBER_PAKHTUNKHWA] } } },
+      },
+      { assetId: 'wallet.accounts', scope: { kind: { case: 'regions', value: { regions: [Region.BALOCHISTAN] } } } },
+    ],
+  });
+  const kafka = new Kafka({ brokers: ['127.0.0.1:9092'], clientId: 'bench', logLevel: logLevel.NOTHING });
+  const producer = kafka.producer();
+  await producer.connect();
+  const sentAt = new Date();
+  await producer.send({
+    topic: Topics.breachEvents,
+    acks: -1,
+    messages: [{ key: incidentId, value: Buffer.from(toBinary(BreachReportedSchema, event)) }],
+  });
+  await producer.disconnect();
+
+  let events = -1;
+  for (;;) {
+    const { rows } = await db.query<{ events: number | null; published: number; last: Date | null }>(
+      `SELECT (SELECT events FROM exposure.revisions WHERE incident_id = $1 AND revision = 1) AS events,
+              count(*) FILTER (WHERE published_at IS NOT NULL)::int AS published, max(published_at) AS last
+       FROM exposure.exposure_events WHERE incident_id = $1`,
+      [incidentId],
+    );
+    const row = rows[0]!;
+    if (row.events !== null && row.published === row.events) {
+      events = row.events;
+      started = row.last ? row.last.getTime() : Date.now();
+      break;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  const seconds = (started - sentAt.getTime()) / 1000;
+  const stages = (
+    await db.query<{ computed: Date; compute_ms: number; first: Date }>(
+      `SELECT r.computed_at AS computed, r.compute_ms, (SELECT min(published_at) FROM exposure.exposure_events e WHERE e.incident_id = r.incident_id) AS first
+       FROM exposure.revisions r WHERE r.incident_id = $1`,
+      [incidentId],
+    )
+  ).rows[0]!;
+  for (const service of services) await service.stop();
+  const peak = Object.fromEntries(services.map((service) => [service.name, service.peakRssMb()]));
+
+  // Baseline: the same per-person set with one bare statement, no revisions, no tiers, no fan-out.
+  const baselineStarted = performance.now();
+  await db.query(`CREATE TEMP TABLE baseline AS
+    SELECT s.person_id, bit_or(h.cats) AS categories FROM (
+      SELECT h.subscriber_id, a.categories AS cats FROM exposure.holdings h JOIN exposure.assets a USING (asset_id)
+       WHERE h.asset_id = 'crm.subscribers' AND h.region IN (2, 3) AND h.records_from <= '2026-03-04T20:00:00Z'
+      UNION ALL
+      SELECT h.subscriber_id, a.categories FROM exposure.holdings h JOIN exposure.assets a USING (asset_id)
+       WHERE h.asset_id = 'wallet.accounts' AND h.region = 4 AND h.records_from <= '2026-03-04T20:00:00Z') h
+    JOIN exposure.subscribers s USING (subscriber_id) GROUP BY s.person_id`);
+  const baselineSeconds = (performance.now() - baselineStarted) / 1000;
+  const hash = async (sql: string) => (await db.query<{ hash: string }>(sql)).rows[0]!.hash;
+  const baselineHash = await hash(
+    `SELECT md5(string_agg(person_id::text || ':' || categories, ',' ORDER BY person_id)) AS hash FROM baseline`,
+  );
+  const systemHash = await hash(
+    `SELECT md5(string_agg(person_id::text || ':' || categories, ',' ORDER BY person_id)) AS hash FROM exposure.person_exposures WHERE incident_id = '${incidentId}'`,
+  );
+  const affected = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM baseline')).rows[0]!.n;
+  await db.end();
+
+  const result = {
+    benchmark: 'exposure',
+    subscribers,
+    assets: BENCH_ASSETS.length,
+    affected_people: affected,
+    events,
+    seconds: round(seconds),
+    baseline_seconds: round(baselineSeconds),
+    ratio: round(seconds / baselineSeconds),
+    same_set: baselineHash === systemHash,
+    peak_rss_mb: peak,
+    stages_seconds: {
+      until_resolved: round((stages.computed.getTime() - sentAt.getTime()) / 1000),
+      resolution_transaction: round(stages.compute_ms / 1000),
+      fan_out: round((started - stages.first.getTime()) / 1000),
+    },
+    measured_at: new Date().toISOString(),
+    note: 'seconds: BreachReported produced -> last exposure.v1 acknowledged (intake, resolution job, fan-out). baseline: one bare INSERT ... SELECT of the per-person set.',
+  };
+  mkdirSync(join(__dirname, 'results'), { recursive: true });
+  writeFileSync(join(__dirname, 'results', 'exposure.json'), `${JSON.stringify(result, null, 2)}\n`);
+  console.log(JSON.stringify(result, null, 2));
+  const adminEnd = new Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
+  await adminEnd.connect();
+  await adminEnd.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+  await adminEnd.end();
+  if (!result.same_set) process.exitCode = 1;
+}
+
+const round = (value: number) => Math.round(value * 1000) / 1000;
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

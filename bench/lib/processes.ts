@@ -1,0 +1,58 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '..', '..');
+
+export interface ServiceProcess {
+  name: string;
+  child: ChildProcess;
+  /** Peak resident set size (VmHWM) read from /proc, i.e. measured from outside the process. */
+  peakRssMb(): number;
+  stop(): Promise<void>;
+}
+
+/** Starts a service as its own process (as `npm start` does) and waits until /health answers 200. */
+export async function startService(name: string, port: number, env: NodeJS.ProcessEnv): Promise<ServiceProcess> {
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', join(ROOT, 'services', name, 'src', 'main.ts')], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, PORT: String(port) },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${name} exited during start: ${stderr}`);
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}/health`);
+      if (response.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`${name} did not become ready: ${stderr}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  let lastPeak = 0;
+  const readPeak = () => {
+    try {
+      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+      const match = /VmHWM:\s+(\d+) kB/.exec(status);
+      if (match) lastPeak = Math.round(Number(match[1]) / 1024);
+    } catch {
+      // the process has gone; keep the last reading
+    }
+    return lastPeak;
+  };
+  return {
+    name,
+    child,
+    peakRssMb: readPeak,
+    stop: async () => {
+      readPeak();
+      if (child.exitCode !== null) return;
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+    },
+  };
+}

@@ -1,0 +1,73 @@
+import type { Client } from 'pg';
+
+export const BENCH_ASSETS: { id: string; categories: string[]; coverage: number; window?: [string, string] }[] = [
+  { id: 'crm.subscribers', categories: ['NAME', 'CNIC', 'MSISDN', 'POSTAL_ADDRESS', 'DATE_OF_BIRTH'], coverage: 1 },
+  { id: 'billing.payment_methods', categories: ['NAME', 'BANK_ACCOUNT', 'PAYMENT_CARD'], coverage: 0.7 },
+  { id: 'billing.invoices', categories: ['NAME', 'POSTAL_ADDRESS', 'MSISDN'], coverage: 0.9 },
+  {
+    id: 'cdr.voice_2023q1',
+    categories: ['MSISDN', 'CALL_RECORDS', 'LOCATION'],
+    coverage: 0.8,
+    window: ['2023-01-01', '2023-03-31'],
+  },
+  {
+    id: 'cdr.data_2023q1',
+    categories: ['MSISDN', 'LOCATION', 'IMEI'],
+    coverage: 0.6,
+    window: ['2023-01-01', '2023-03-31'],
+  },
+  { id: 'wallet.accounts', categories: ['CNIC', 'MOBILE_WALLET', 'MSISDN'], coverage: 0.25 },
+  { id: 'selfcare.credentials', categories: ['EMAIL', 'CREDENTIALS'], coverage: 0.4 },
+  { id: 'retail.biometric_verifications', categories: ['CNIC', 'BIOMETRIC'], coverage: 0.6 },
+  { id: 'network.sim_inventory', categories: ['IMSI', 'ICCID', 'MSISDN'], coverage: 1 },
+  { id: 'marketing.leads', categories: ['NAME', 'EMAIL', 'MSISDN'], coverage: 0.2 },
+];
+
+/**
+ * Fills the exposure schema with a synthetic operator, set-based in PostgreSQL (seconds for millions of
+ * rows). Distributions follow Pakistan (regions by population; ~8% of people with 2-3 SIMs; 5% former
+ * customers). Personal data columns hold opaque bytes: the benchmark measures resolution, not crypto.
+ * For realistic names, CNICs and numbers use tools/generate-operator with `npm run import`.
+ */
+export async function generateSqlOperator(
+  db: Client,
+  subscribers: number,
+  categoryMask: (names: string[]) => number,
+): Promise<void> {
+  await db.query('TRUNCATE exposure.holdings, exposure.subscribers, exposure.persons, exposure.assets');
+  // Person p owns subscriber ids p, plus p+offset for every 12th person (second SIM) and every 40th (third).
+  const people = Math.round(subscribers / 1.1);
+  await db.query(
+    `INSERT INTO exposure.persons (person_id, cnic_bidx, cnic_enc, name_enc, email_enc, email_masked, language)
+     SELECT md5('person' || g)::uuid, decode(md5('cnic' || g), 'hex'), decode(md5('c' || g), 'hex'), decode(md5('n' || g), 'hex'),
+            CASE WHEN g % 10 < 3 THEN decode(md5('e' || g), 'hex') END, CASE WHEN g % 10 < 3 THEN 'a***@e****.pk' END,
+            CASE WHEN g % 5 < 3 THEN 'ur' ELSE 'en' END
+     FROM generate_series(1, $1::int) g`,
+    [people],
+  );
+  await db.query(
+    `INSERT INTO exposure.subscribers (subscriber_id, person_id, msisdn_enc, msisdn_bidx, msisdn_masked, region, line_type, account_status)
+     SELECT 'S' || g, md5('person' || (CASE WHEN g <= $2 THEN g ELSE 1 + (g * 7919) % $2 END))::uuid,
+            decode(md5('m' || g), 'hex'), decode(md5('msisdn' || g), 'hex'), '+92 3** *** **' || lpad((g % 100)::text, 2, '0'),
+            CASE WHEN r < 53 THEN 1 WHEN r < 76 THEN 2 WHEN r < 90 THEN 3 WHEN r < 96 THEN 4 WHEN r < 97 THEN 5 WHEN r < 98 THEN 6 ELSE 7 END,
+            CASE WHEN g % 50 = 0 THEN 2 WHEN g % 100 = 1 THEN 3 ELSE 1 END,
+            CASE WHEN g % 20 = 0 THEN 3 ELSE 1 END
+     FROM (SELECT g, (hashtext('region' || g) & 2147483647) % 100 AS r FROM generate_series(1, $1::int) g) s`,
+    [subscribers, people],
+  );
+  for (const asset of BENCH_ASSETS) {
+    await db.query('INSERT INTO exposure.assets (asset_id, owning_system, categories) VALUES ($1, $2, $3)', [
+      asset.id,
+      asset.id.split('.')[0],
+      categoryMask(asset.categories),
+    ]);
+    const [from, to] = asset.window ?? ['2018-01-01', null];
+    await db.query(
+      `INSERT INTO exposure.holdings (asset_id, subscriber_id, region, records_from, records_to)
+       SELECT $1, s.subscriber_id, s.region, $3::timestamptz + ((hashtext(s.subscriber_id) & 255) || ' hours')::interval, $4::timestamptz
+       FROM exposure.subscribers s WHERE (hashtext($1 || s.subscriber_id) & 2147483647) % 1000 < $2`,
+      [asset.id, Math.round(asset.coverage * 1000), from, to],
+    );
+  }
+  await db.query('ANALYZE exposure.persons, exposure.subscribers, exposure.holdings, exposure.assets');
+}
