@@ -18,7 +18,11 @@ async function main(): Promise<void> {
   if (command === 'list') {
     const entries = await redriver.list(values.group);
     for (const entry of entries) {
-      console.log([entry.partition, entry.offset, entry.failedAt, entry.originalTopic, entry.errorCode, entry.errorReason].join('\t'));
+      console.log(
+        [entry.partition, entry.offset, entry.failedAt, entry.originalTopic, entry.errorCode, entry.errorReason].join(
+          '\t',
+        ),
+      );
     }
     console.log(`${entries.length} dead-lettered message(s)`);
     return;

@@ -65,7 +65,9 @@ async function main(): Promise<void> {
     await admin.createTopics({ topics: missing, waitForLeaders: true, timeout: 30000 });
   }
   await admin.disconnect();
-  console.log(`[bnp] kafka topics ready (${wanted.length}${reset ? ', reset' : ''}${missing.length ? `, ${missing.length} created` : ''})`);
+  console.log(
+    `[bnp] kafka topics ready (${wanted.length}${reset ? ', reset' : ''}${missing.length ? `, ${missing.length} created` : ''})`,
+  );
 }
 
 main().catch((error: unknown) => {

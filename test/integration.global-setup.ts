@@ -17,7 +17,11 @@ export default async function globalSetup(): Promise<void> {
   await migrateAll(TEST_DATABASE_URL, () => undefined);
   // BNP_TEST_RESET_TOPICS=0 keeps existing topics (for running one suite while another uses the broker).
   const reset = process.env.BNP_TEST_RESET_TOPICS !== '0' ? ['--reset'] : [];
-  execFileSync(process.execPath, ['-r', '@swc-node/register', join(__dirname, '..', 'scripts', 'kafka-topics.ts'), ...reset], {
-    stdio: 'inherit',
-  });
+  execFileSync(
+    process.execPath,
+    ['-r', '@swc-node/register', join(__dirname, '..', 'scripts', 'kafka-topics.ts'), ...reset],
+    {
+      stdio: 'inherit',
+    },
+  );
 }
