@@ -9,10 +9,9 @@ import { parseArgs } from 'node:util';
 import { create, toBinary } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { Kafka, logLevel } from 'kafkajs';
-import { Client } from 'pg';
 import { BreachReportedSchema, PiiCategory, Region, Severity, Topics } from '@bnp/contracts';
 import { TEST_PII_KEYS } from '@bnp/testing';
-import { migrateAll } from '../scripts/migrate';
+import { freshBenchDatabase } from './lib/bench-db';
 import { startService, type ServiceProcess } from './lib/processes';
 import { BENCH_ASSETS, generateSqlOperator } from './lib/sql-operator';
 
@@ -24,16 +23,7 @@ function categoryMask(names: string[]): number {
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { subscribers: { type: 'string', default: '1000000' } } });
   const subscribers = Number(values.subscribers);
-  const database = 'bnp_bench_exposure';
-  const admin = new Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${database}`);
-  await admin.end();
-  const url = `postgres://postgres@127.0.0.1:5432/${database}`;
-  await migrateAll(url, () => undefined);
-  const db = new Client({ connectionString: url });
-  await db.connect();
+  const { url, db, drop } = await freshBenchDatabase('bnp_bench_exposure');
 
   let started = Date.now();
   await generateSqlOperator(db, subscribers, categoryMask);
@@ -76,6 +66,7 @@ async function main(): Promise<void> {
     ],
   });
   const kafka = new Kafka({ brokers: ['127.0.0.1:9092'], clientId: 'bench', logLevel: logLevel.NOTHING });
+  await waitForStableGroups(kafka, [env.INTAKE_CONSUMER_GROUP, env.EXPOSURE_CONSUMER_GROUP]);
   const producer = kafka.producer();
   await producer.connect();
   const sentAt = new Date();
@@ -132,7 +123,7 @@ async function main(): Promise<void> {
     `SELECT md5(string_agg(person_id::text || ':' || categories, ',' ORDER BY person_id)) AS hash FROM exposure.person_exposures WHERE incident_id = '${incidentId}'`,
   );
   const affected = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM baseline')).rows[0]!.n;
-  await db.end();
+  await drop();
 
   const result = {
     benchmark: 'exposure',
@@ -156,14 +147,22 @@ async function main(): Promise<void> {
   mkdirSync(join(__dirname, 'results'), { recursive: true });
   writeFileSync(join(__dirname, 'results', 'exposure.json'), `${JSON.stringify(result, null, 2)}\n`);
   console.log(JSON.stringify(result, null, 2));
-  const adminEnd = new Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
-  await adminEnd.connect();
-  await adminEnd.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-  await adminEnd.end();
   if (!result.same_set) process.exitCode = 1;
 }
 
 const round = (value: number) => Math.round(value * 1000) / 1000;
+
+/** Measures the pipeline, not the consumer groups' first join: wait until both groups are Stable. */
+async function waitForStableGroups(kafka: Kafka, groupIds: string[]): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  for (;;) {
+    const { groups } = await admin.describeGroups(groupIds);
+    if (groups.every((group) => group.state === 'Stable')) break;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  await admin.disconnect();
+}
 
 main().catch((error: unknown) => {
   console.error(error);

@@ -3,3 +3,4 @@ export * from './health';
 export * from './metrics';
 export * from './observability.module';
 export * from './nest-logger';
+export * from './shutdown';

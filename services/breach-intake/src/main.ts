@@ -1,4 +1,4 @@
-import { createLogger } from '@bnp/observability';
+import { createLogger, installShutdownDeadline } from '@bnp/observability';
 import { createIntakeApp } from './app';
 import { loadIntakeConfig } from './config';
 
@@ -6,6 +6,7 @@ async function main(): Promise<void> {
   const config = loadIntakeConfig();
   const logger = createLogger('breach-intake', config.LOG_LEVEL);
   const { app } = await createIntakeApp(config, logger);
+  installShutdownDeadline(config.SHUTDOWN_TIMEOUT_MS, logger);
   await app.startAllMicroservices();
   await app.listen(config.PORT, config.HTTP_HOST);
   logger.info({ url: `http://${config.HTTP_HOST}:${config.PORT}` }, 'breach-intake listening');

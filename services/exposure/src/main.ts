@@ -1,4 +1,4 @@
-import { createLogger } from '@bnp/observability';
+import { createLogger, installShutdownDeadline } from '@bnp/observability';
 import { createExposureApp } from './app';
 import { loadExposureConfig } from './config';
 
@@ -6,6 +6,7 @@ async function main(): Promise<void> {
   const config = loadExposureConfig();
   const logger = createLogger('exposure', config.LOG_LEVEL);
   const { app } = await createExposureApp(config, logger);
+  installShutdownDeadline(config.SHUTDOWN_TIMEOUT_MS, logger);
   await app.startAllMicroservices();
   await app.listen(config.PORT, config.HTTP_HOST);
   logger.info({ url: `http://${config.HTTP_HOST}:${config.PORT}` }, 'exposure listening');

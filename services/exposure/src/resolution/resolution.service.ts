@@ -48,16 +48,25 @@ export class ResolutionService {
         throw new ExposureException(ExposureErrorCode.UnknownScopeList, listProblems.join('; '));
       const unknownAssets = await tx.unknownAssets(revision.assets.map((asset) => asset.assetId));
 
-      await tx.computePeople(revision);
-      await tx.computeEvents(incidentId, this.policy);
+      const timings: Record<string, number> = {};
+      const timed = async <T>(step: string, work: () => Promise<T>): Promise<T> => {
+        const stepStarted = performance.now();
+        const result = await work();
+        timings[step] = Math.round(performance.now() - stepStarted);
+        return result;
+      };
+      await timed('computePeople', () => tx.computePeople(revision));
+      await timed('computeEvents', () => tx.computeEvents(incidentId, this.policy));
       const work = await tx.countWork();
       const overThreshold = work.events > this.gateThreshold;
       const held = revision.dryRun || overThreshold;
-      await tx.applyExposures(incidentId, revision.revision, this.policy);
-      await tx.insertEvents(incidentId, revision.revision, this.policy.version, held, revision.dryRun);
-      if (!held) await tx.markAnnounced(incidentId, revision.revision);
+      await timed('applyExposures', () => tx.applyExposures(incidentId, revision.revision, this.policy));
+      await timed('insertEvents', () =>
+        tx.insertEvents(incidentId, revision.revision, this.policy.version, held, revision.dryRun),
+      );
+      if (!held) await timed('markAnnounced', () => tx.markAnnounced(incidentId, revision.revision));
       await tx.supersedeHeld(incidentId, revision.revision);
-      const summary = await tx.summarize(this.policy, unknownAssets);
+      const summary = await timed('summarize', () => tx.summarize(this.policy, unknownAssets));
       const clock = this.deadlines.clockFor(revision.jurisdiction, detectedAt);
       await tx.saveRevision({
         incidentId,
@@ -78,7 +87,11 @@ export class ResolutionService {
         occurredTo,
         attackVectors: revision.attackVectors,
         regulatorDeadlineAt: clock?.deadlineAt ?? null,
-        summary: { ...summary, regulator: clock ? { ...clock, deadlineAt: clock.deadlineAt.toISOString() } : null },
+        summary: {
+          ...summary,
+          regulator: clock ? { ...clock, deadlineAt: clock.deadlineAt.toISOString() } : null,
+          timingsMs: timings,
+        },
         computeMs: Math.round(performance.now() - started),
         releasedAt: held ? null : new Date(),
       });

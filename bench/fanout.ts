@@ -1,0 +1,155 @@
+// Fan-out benchmark: exposure.v1 for N people (default 1,000,000), measured from committed outbox rows
+// (exposure_events released at the gate) to the broker's acknowledgement of the last one, beside Kafka's
+// own org.apache.kafka.tools.ProducerPerformance in the same run with the same record size, acks=all,
+// no compression and --throughput -1.
+//   node -r @swc-node/register bench/fanout.ts [--people 1000000]
+import { execFileSync } from 'node:child_process';
+import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Kafka, logLevel } from 'kafkajs';
+import { PiiCategory, Topics } from '@bnp/contracts';
+import { TEST_PII_KEYS } from '@bnp/testing';
+import { freshBenchDatabase } from './lib/bench-db';
+import { startService } from './lib/processes';
+import { generateSqlOperator } from './lib/sql-operator';
+
+const ROOT = join(__dirname, '..');
+const categoryValues: Record<string, unknown> = PiiCategory;
+const categoryMask = (names: string[]) => names.reduce((mask, name) => mask | (2 ** Number(categoryValues[name])), 0);
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { people: { type: 'string', default: '1000000' } } });
+  const people = Number(values.people);
+  const { url, db, drop } = await freshBenchDatabase('bnp_bench_fanout');
+  await generateSqlOperator(db, Math.round(people * 1.1), categoryMask);
+  const incidentId = `FANOUT-${Date.now()}`;
+  // One revision whose events are all held at the gate: committed outbox rows, waiting.
+  await db.query(
+    `INSERT INTO exposure.revisions (incident_id, revision, revision_id, status, dry_run, people_affected, events, policy_version,
+       jurisdiction, detected_at, occurred_to, attack_vectors, summary, compute_ms)
+     VALUES ($1, 1, gen_random_uuid(), 'HELD', false, $2, $2, 'bench', 'PK', now(), now(), '{1}', '{}', 0)`,
+    [incidentId, people],
+  );
+  await db.query(`INSERT INTO exposure.incidents (incident_id, current_revision) VALUES ($1, 1)`, [incidentId]);
+  await db.query(
+    `INSERT INTO exposure.exposure_events (incident_id, revision, person_id, exposure_id, change, categories, new_categories, tier,
+       policy_version, policy_rule, subscriber_ids, dry_run, held)
+     SELECT $1, 1, p.person_id, gen_random_uuid(), 1, 14, 14, 3, 'bench', 'identity-sim-or-financial',
+            ARRAY(SELECT s.subscriber_id FROM exposure.subscribers s WHERE s.person_id = p.person_id), false, true
+     FROM (SELECT person_id FROM exposure.persons ORDER BY person_id LIMIT $2) p`,
+    [incidentId, people],
+  );
+  await db.query('ANALYZE exposure.exposure_events');
+  const service = await startService('exposure', 3112, {
+    DATABASE_URL: url,
+    LOG_LEVEL: 'warn',
+    ...TEST_PII_KEYS,
+    EXPOSURE_CONSUMER_GROUP: `bench-fanout-${Date.now()}`,
+    EXPOSURE_RELAY_BATCH: '5000',
+  });
+
+  const released = Date.now();
+  await db.query(`UPDATE exposure.exposure_events SET held = false WHERE incident_id = $1`, [incidentId]);
+  await db.query(`SELECT pg_notify('exposure_events', '')`);
+  let last = 0;
+  for (;;) {
+    const { rows } = await db.query<{ pending: number; last: Date | null }>(
+      `SELECT count(*) FILTER (WHERE published_at IS NULL)::int AS pending, max(published_at) AS last FROM exposure.exposure_events WHERE incident_id = $1`,
+      [incidentId],
+    );
+    if (rows[0]!.pending === 0) {
+      last = rows[0]!.last!.getTime();
+      break;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  await service.stop();
+  const seconds = (last - released) / 1000;
+
+  const recordSize = await averageRecordSize(incidentId);
+  const reference = kafkaProducerPerformance(people, recordSize);
+  const ours = people / seconds;
+  const result = {
+    benchmark: 'fanout',
+    people,
+    seconds: round(seconds),
+    records_per_second: Math.round(ours),
+    record_size_bytes: recordSize,
+    kafka_producer_performance: reference,
+    ratio: round(ours / reference.records_per_second),
+    peak_rss_mb: { exposure: service.peakRssMb() },
+    measured_at: new Date().toISOString(),
+    note: 'ratio = our fan-out rate / ProducerPerformance rate (same broker, record size, acks=all, no compression, run).',
+  };
+  await drop();
+  mkdirSync(join(__dirname, 'results'), { recursive: true });
+  writeFileSync(join(__dirname, 'results', 'fanout.json'), `${JSON.stringify(result, null, 2)}\n`);
+  console.log(JSON.stringify(result, null, 2));
+}
+
+/** Mean value size of the exposure.v1 records this run produced (sampled from the topic's tail). */
+async function averageRecordSize(incidentId: string): Promise<number> {
+  const kafka = new Kafka({ brokers: ['127.0.0.1:9092'], clientId: 'bench-fanout', logLevel: logLevel.NOTHING });
+  const consumer = kafka.consumer({ groupId: `bench-fanout-size-${Date.now()}` });
+  await consumer.connect();
+  await consumer.subscribe({ topic: Topics.exposure, fromBeginning: true });
+  const sizes: number[] = [];
+  await new Promise<void>((resolve) => {
+    void consumer.run({
+      eachMessage: async ({ message }) => {
+        if (sizes.length >= 2000 || !message.value) return;
+        if (message.value.includes(Buffer.from(incidentId)))
+          sizes.push(message.value.length + (message.key?.length ?? 0));
+        if (sizes.length >= 2000) resolve();
+      },
+    });
+  });
+  await consumer.disconnect();
+  return Math.round(sizes.reduce((sum, size) => sum + size, 0) / sizes.length);
+}
+
+function kafkaProducerPerformance(
+  records: number,
+  recordSize: number,
+): { records_per_second: number; mb_per_second: number } {
+  const version = /<kafka.version>(.*)<\/kafka.version>/.exec(
+    readFileSync(join(ROOT, 'deploy/local/kafka/pom.xml'), 'utf8'),
+  )![1]!;
+  const topic = Topics.exposure;
+  const output = execFileSync(
+    'java',
+    [
+      '-Xmx512m',
+      '-cp',
+      `${join(ROOT, '.cache', 'kafka', version, 'libs')}/*`,
+      `-Dlog4j2.configurationFile=${join(ROOT, 'deploy/local/kafka/log4j2.yaml')}`,
+      'org.apache.kafka.tools.ProducerPerformance',
+      '--topic',
+      topic,
+      '--num-records',
+      String(records),
+      '--record-size',
+      String(recordSize),
+      '--throughput',
+      '-1',
+      '--producer-props',
+      'bootstrap.servers=127.0.0.1:9092',
+      'acks=all',
+      'compression.type=none',
+    ],
+    { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+  );
+  // Final line: "N records sent, X records/sec (Y MB/sec), ..."
+  const summary = output.trim().split('\n').pop() ?? '';
+  const match = /([\d.]+) records\/sec \(([\d.]+) MB\/sec\)/.exec(summary);
+  if (!match) throw new Error(`unexpected ProducerPerformance output: ${summary}`);
+  return { records_per_second: Math.round(Number(match[1])), mb_per_second: Number(match[2]) };
+}
+
+const round = (value: number) => Math.round(value * 1000) / 1000;
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,23 @@
+// Turns bench/results/*.json into one markdown table (bench/results/summary.md), ratios first.
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const dir = join(__dirname, 'results');
+const rows: string[] = [];
+for (const file of existsSync(dir)
+  ? readdirSync(dir)
+      .filter((name) => name.endsWith('.json'))
+      .sort()
+  : []) {
+  const result = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Record<string, unknown>;
+  const { benchmark, measured_at: measuredAt, note, ...figures } = result;
+  const shown = Object.entries(figures)
+    .map(([key, value]) => `${key}: ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`)
+    .join('<br>');
+  rows.push(`| ${String(benchmark ?? file)} | ${shown} | ${String(measuredAt ?? '')} | ${String(note ?? '')} |`);
+}
+const table = ['| benchmark | figures | measured at | what the ratio compares |', '|---|---|---|---|', ...rows].join(
+  '\n',
+);
+writeFileSync(join(dir, 'summary.md'), `# Benchmark results\n\n${table}\n`);
+console.log(table);

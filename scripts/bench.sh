@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Runs the benchmarks (all, or those named) and writes bench/results/*.json plus bench/results/summary.md.
+#   npm run bench                 # exposure, fanout, dispatch, codes
+#   npm run bench -- exposure --subscribers 10000000
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+ensure_node_modules
+scripts/postgres.sh bnp >/dev/null
+scripts/kafka.sh start
+node -r @swc-node/register scripts/kafka-topics.ts
+
+all=(exposure fanout dispatch codes)
+if [ $# -gt 0 ] && [[ " ${all[*]} " == *" $1 "* ]]; then
+  names=("$1")
+  shift
+else
+  names=("${all[@]}")
+fi
+for name in "${names[@]}"; do
+  if [ ! -f "bench/$name.ts" ]; then log "bench/$name.ts does not exist yet; skipped"; continue; fi
+  log "benchmark: $name"
+  node -r @swc-node/register "bench/$name.ts" "$@"
+done
+node -r @swc-node/register bench/summary.ts
