@@ -10,11 +10,12 @@ for (const file of existsSync(dir)
       .sort()
   : []) {
   const result = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Record<string, unknown>;
+  const text = (value: unknown): string => (typeof value === 'string' ? value : (JSON.stringify(value) ?? ''));
   const { benchmark, measured_at: measuredAt, note, ...figures } = result;
   const shown = Object.entries(figures)
-    .map(([key, value]) => `${key}: ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`)
+    .map(([key, value]) => `${key}: ${text(value)}`)
     .join('<br>');
-  rows.push(`| ${String(benchmark ?? file)} | ${shown} | ${String(measuredAt ?? '')} | ${String(note ?? '')} |`);
+  rows.push(`| ${text(benchmark ?? file)} | ${shown} | ${text(measuredAt)} | ${text(note)} |`);
 }
 const table = ['| benchmark | figures | measured at | what the ratio compares |', '|---|---|---|---|', ...rows].join(
   '\n',
