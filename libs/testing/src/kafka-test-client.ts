@@ -43,8 +43,18 @@ export class KafkaTestClient {
     await this.producer.send({ topic, acks: -1, messages });
   }
 
-  /** Starts collecting everything on `topics` from the beginning; read it with `messages(topic)`. */
+  /**
+   * Starts collecting what is published on `topics` from now on; read it with `messages(topic)`.
+   * It records each partition's end offset first and seeks there once assigned, so nothing published
+   * after this call is missed and nothing older (another run's traffic) is read.
+   */
   async collect(topics: string[]): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    const ends = await Promise.all(
+      topics.map(async (topic) => ({ topic, offsets: await admin.fetchTopicOffsets(topic) })),
+    );
+    await admin.disconnect();
     const consumer = this.kafka.consumer({ groupId: `test-collector-${randomUUID()}` });
     await consumer.connect();
     await consumer.subscribe({ topics, fromBeginning: true });
@@ -62,6 +72,9 @@ export class KafkaTestClient {
         this.collected.set(topic, list);
       },
     });
+    for (const { topic, offsets } of ends) {
+      for (const { partition, high } of offsets) consumer.seek({ topic, partition, offset: high });
+    }
     this.consumers.push(consumer);
   }
 

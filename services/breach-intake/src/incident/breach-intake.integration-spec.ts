@@ -21,7 +21,8 @@ import { KafkaTestClient, TEST_DATABASE_URL, testEnv, waitFor } from '@bnp/testi
 import { createIntakeApp } from '../app';
 import { loadIntakeConfig } from '../config';
 
-const GROUP = 'breach-intake';
+// A group of its own: another run on the same broker (a developer's stack, CI) must not share partitions.
+const GROUP = `breach-intake-it-${randomUUID().slice(0, 8)}`;
 
 function breachEvent(overrides: Omit<MessageInitShape<typeof BreachReportedSchema>, '$typeName'> = {}): BreachReported {
   return create(BreachReportedSchema, {
@@ -55,7 +56,7 @@ describe('breach-intake consuming breach.events.v1', () => {
 
   beforeAll(async () => {
     kafka = new KafkaTestClient();
-    const config = loadIntakeConfig(testEnv({ INTAKE_RETRY_DELAYS_MS: '200,400' }));
+    const config = loadIntakeConfig(testEnv({ INTAKE_RETRY_DELAYS_MS: '200,400', INTAKE_CONSUMER_GROUP: GROUP }));
     const intake = await createIntakeApp(config, createLogger('breach-intake', 'silent'));
     app = intake.app;
     await app.startAllMicroservices();
