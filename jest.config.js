@@ -2,7 +2,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
-const projectDirs = ['libs', 'services', 'deploy/local'].flatMap((parent) =>
+const projectDirs = ['libs', 'services', 'deploy/local', 'tools', 'test'].flatMap((parent) =>
   fs.existsSync(path.join(__dirname, parent))
     ? fs.readdirSync(path.join(__dirname, parent)).map((name) => path.join(parent, name))
     : [],

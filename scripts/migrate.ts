@@ -7,6 +7,7 @@ import type { DataSource } from 'typeorm';
 const SERVICES: { service: string; schema: string }[] = [
   { service: 'breach-intake', schema: 'intake' },
   { service: 'exposure', schema: 'exposure' },
+  { service: 'fraud-guard', schema: 'fraud' },
 ];
 
 export async function migrateAll(url: string, log: (line: string) => void = console.log): Promise<void> {

@@ -12,17 +12,25 @@ node -r @swc-node/register scripts/kafka-topics.ts
 node -r @swc-node/register scripts/migrate.ts
 
 # Local-only secrets, made once and kept in .cache so data encrypted yesterday still decrypts today.
+# A key added by a newer version of this script is appended to an older file.
 secrets="$CACHE/dev-secrets.env"
-if [ ! -f "$secrets" ]; then
-  log "generating local PII keys in $secrets (development only)"
-  {
-    echo "PII_ENCRYPTION_KEYS=dev1:$(head -c 32 /dev/urandom | base64 -w0)"
-    echo "PII_ACTIVE_KEY_ID=dev1"
-    echo "PII_BLIND_INDEX_KEY=$(head -c 32 /dev/urandom | base64 -w0)"
-  } > "$secrets"
-  chmod 600 "$secrets"
+touch "$secrets" && chmod 600 "$secrets"
+random_b64() { head -c "$1" /dev/urandom | base64 -w0; }
+ensure_secret() { grep -q "^$1=" "$secrets" || { echo "$1=$2" >> "$secrets"; log "generated local $1 (development only)"; }; }
+ensure_secret PII_ENCRYPTION_KEYS "dev1:$(random_b64 32)"
+ensure_secret PII_ACTIVE_KEY_ID dev1
+ensure_secret PII_BLIND_INDEX_KEY "$(random_b64 32)"
+ensure_secret NOTIFIER_LOG_HMAC_KEY "$(random_b64 32)"
+ensure_secret FRAUD_ACTIVATION_CODE_KEY "$(random_b64 32)"
+# Two local release-gate approvers (the demo approves as both); only token hashes reach the service.
+if ! grep -q '^DEMO_APPROVER_TOKENS=' "$secrets"; then
+  alice=$(random_b64 18 | tr '+/' '-_')
+  bob=$(random_b64 18 | tr '+/' '-_')
+  echo "DEMO_APPROVER_TOKENS=alice:$alice,bob:$bob" >> "$secrets"
+  echo "GATE_APPROVERS=alice:$(printf %s "$alice" | sha256sum | cut -d' ' -f1),bob:$(printf %s "$bob" | sha256sum | cut -d' ' -f1)" >> "$secrets"
 fi
 set -a
+. "$ROOT/deploy/local/local.env"
 # shellcheck disable=SC1090
 . "$secrets"
 set +a
@@ -42,6 +50,11 @@ start_process() { # name port health-path command...
   die "$name did not become ready on port $port (log: $RUN_DIR/$name.log)"
 }
 
+# Provider stand-ins: what the notifier talks to locally instead of Twilio and an SMTP relay.
+start_process twilio-stand-in 4010 /__admin/health node -r @swc-node/register deploy/local/twilio-stand-in/src/main.ts
+start_process smtp-sink 1080 /api/health node -r @swc-node/register deploy/local/smtp-sink/src/main.ts
+start_process monitoring-partner 4020 /health node -r @swc-node/register deploy/local/monitoring-partner/src/main.ts
+
 urls=()
 while read -r name port entry; do
   [[ -z "$name" || "$name" == \#* ]] && continue
@@ -54,4 +67,7 @@ echo "Local stack is up:"
 echo "  PostgreSQL         postgres://postgres@127.0.0.1:5432/bnp"
 echo "  Kafka (KRaft)      127.0.0.1:9092"
 for line in "${urls[@]}"; do echo "  $line"; done
+echo "  twilio-stand-in    http://127.0.0.1:4010  (messages: /__admin/messages, stats: /__admin/stats)"
+echo "  smtp-sink          smtp://127.0.0.1:1025, mail at http://127.0.0.1:1080"
+echo "  monitoring-partner http://127.0.0.1:4020  (enrollments: /__admin/enrollments)"
 echo "Logs: $RUN_DIR/*.log   Stop with: npm stop"

@@ -1,0 +1,280 @@
+// The sample incident end to end (`npm run demo`, after `npm start` brought the stack up):
+// a synthetic operator, the Baltik-style breach in two revisions, the release gate, notices and
+// protection, then a summary table in which every affected person is in exactly one bucket.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { create, toBinary, type MessageInitShape } from '@bufbuild/protobuf';
+import { timestampFromDate } from '@bufbuild/protobuf/wkt';
+import { Kafka, logLevel } from 'kafkajs';
+import { Client } from 'pg';
+import { AttackVector, BreachReportedSchema, PiiCategory, Severity, Topics } from '@bnp/contracts';
+
+const ROOT = join(__dirname, '..');
+const EXPOSURE = 'http://127.0.0.1:3002';
+const stages: { stage: string; seconds: number }[] = [];
+
+async function stage<T>(name: string, work: () => Promise<T> | T): Promise<T> {
+  const started = Date.now();
+  process.stdout.write(`\n▶ ${name}\n`);
+  const result = await work();
+  stages.push({ stage: name, seconds: (Date.now() - started) / 1000 });
+  return result;
+}
+
+function bar(label: string, done: number, total: number): void {
+  const width = 30;
+  const filled = total === 0 ? width : Math.min(width, Math.round((done / total) * width));
+  process.stdout.write(
+    `\r  ${label.padEnd(28)} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done.toLocaleString('en')}/${total.toLocaleString('en')}   `,
+  );
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { subscribers: { type: 'string', default: '200000' }, timeout: { type: 'string', default: '1800' } },
+  });
+  const subscribers = Number(values.subscribers);
+  const deadline = Date.now() + Number(values.timeout) * 1000;
+  const db = new Client({ connectionString: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/bnp' });
+  await db.connect();
+  const dir = join(ROOT, '.cache', 'demo', String(subscribers));
+
+  await stage(`generate a synthetic operator of ${subscribers.toLocaleString('en')} subscribers`, () => {
+    if (existsSync(join(dir, 'holdings.csv'))) return console.log(`  (reusing ${dir})`);
+    mkdirSync(dir, { recursive: true });
+    run('tools/generate-operator/src/main.ts', ['--subscribers', String(subscribers), '--out', dir, '--seed', '2023']);
+  });
+  await stage('import the directory and data inventory (encrypted, blind-indexed)', () => {
+    for (const kind of ['subscribers', 'assets', 'holdings'])
+      run('services/exposure/src/cli/import.ts', [kind, join(dir, `${kind}.csv`), '--quiet']);
+  });
+
+  const incidentId = `BALTIK-${new Date().toISOString().slice(0, 10)}-${Date.now().toString(36).slice(-4).toUpperCase()}`;
+  const kafka = new Kafka({
+    brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
+    clientId: 'demo',
+    logLevel: logLevel.NOTHING,
+  });
+  const producer = kafka.producer();
+  await producer.connect();
+  const breach = (
+    revision: number,
+    assets: MessageInitShape<typeof BreachReportedSchema>['compromisedAssets'],
+    summary: string,
+  ) =>
+    producer.send({
+      topic: Topics.breachEvents,
+      acks: -1,
+      messages: [
+        {
+          key: incidentId,
+          value: Buffer.from(
+            toBinary(
+              BreachReportedSchema,
+              create(BreachReportedSchema, {
+                eventId: `${incidentId}-r${revision}`,
+                incidentId,
+                revision,
+                reportedAt: timestampFromDate(new Date()),
+                detectedAt: timestampFromDate(new Date(Date.now() - 6 * 3600_000)),
+                occurredFrom: timestampFromDate(new Date(Date.now() - 9 * 86400_000)),
+                occurredTo: timestampFromDate(new Date(Date.now() - 7 * 3600_000)),
+                attackVectors: [
+                  AttackVector.PHISHING,
+                  AttackVector.DDOS,
+                  ...(revision > 1 ? [AttackVector.ZERO_DAY_EXPLOIT] : []),
+                ],
+                severity: Severity.CRITICAL,
+                summary,
+                jurisdiction: 'PK',
+                compromisedAssets: assets,
+                reporter: 'demo-soc',
+              }),
+            ),
+          ),
+        },
+      ],
+    });
+
+  await stage('revision 1: CRM records taken through phished employee accounts (DDoS as cover)', async () => {
+    await breach(
+      1,
+      [
+        {
+          assetId: 'crm.subscribers',
+          categories: [PiiCategory.NAME, PiiCategory.CNIC, PiiCategory.MSISDN, PiiCategory.POSTAL_ADDRESS],
+          scope: { kind: { case: 'all', value: {} } },
+        },
+      ],
+      'Staff accounts were phished and the CRM was exported while a DDoS hid the traffic.',
+    );
+    await waitForRevision(db, incidentId, 1, deadline);
+    await releaseAtGate(db, incidentId, 1);
+  });
+  await stage('revision 2 (days later): a zero-day in billing adds payment data and call records', async () => {
+    await breach(
+      2,
+      [
+        {
+          assetId: 'crm.subscribers',
+          categories: [PiiCategory.NAME, PiiCategory.CNIC, PiiCategory.MSISDN, PiiCategory.POSTAL_ADDRESS],
+          scope: { kind: { case: 'all', value: {} } },
+        },
+        { assetId: 'billing.payment_methods', categories: [], scope: { kind: { case: 'all', value: {} } } },
+        { assetId: 'cdr.voice_2023q1', categories: [], scope: { kind: { case: 'all', value: {} } } },
+      ],
+      'A zero-day in the billing system exposed payment methods and Q1 2023 call records.',
+    );
+    await waitForRevision(db, incidentId, 2, deadline);
+    await releaseAtGate(db, incidentId, 2);
+  });
+  await producer.disconnect();
+
+  await stage('notices and protection until every affected person is settled', () =>
+    waitUntilSettled(db, incidentId, deadline),
+  );
+  await printSummary(db, incidentId);
+  await db.end();
+}
+
+function run(script: string, args: string[]): void {
+  execFileSync(process.execPath, ['-r', '@swc-node/register', join(ROOT, script), ...args], {
+    cwd: ROOT,
+    stdio: 'inherit',
+    env: process.env,
+  });
+}
+
+async function waitForRevision(db: Client, incidentId: string, revision: number, deadline: number): Promise<void> {
+  for (;;) {
+    const { rows } = await db.query<{ status: string; people: number; events: number }>(
+      'SELECT status, people_affected AS people, events FROM exposure.revisions WHERE incident_id = $1 AND revision = $2',
+      [incidentId, revision],
+    );
+    if (rows[0]) {
+      console.log(
+        `  resolved: ${rows[0].people.toLocaleString('en')} people exposed, ${rows[0].events.toLocaleString('en')} to tell; gate: ${rows[0].status}`,
+      );
+      return;
+    }
+    if (Date.now() > deadline) throw new Error(`revision ${revision} was not resolved in time`);
+    await sleep(500);
+  }
+}
+
+/** Approves as the two local approvers (tokens generated by npm start), as two operators would. */
+async function releaseAtGate(db: Client, incidentId: string, revision: number): Promise<void> {
+  const { rows } = await db.query<{ status: string }>(
+    'SELECT status FROM exposure.revisions WHERE incident_id = $1 AND revision = $2',
+    [incidentId, revision],
+  );
+  if (rows[0]?.status !== 'HELD') return;
+  const tokens = (process.env.DEMO_APPROVER_TOKENS ?? '').split(',').map((entry) => entry.split(':'));
+  for (const [name, token] of tokens) {
+    const response = await fetch(`${EXPOSURE}/incidents/${incidentId}/revisions/${revision}/approvals`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const body = (await response.json()) as { released?: boolean; message?: string };
+    console.log(
+      `  ${name} approves the release: ${response.status} ${body.released ? '(released)' : (body.message ?? '(one more approval needed)')}`,
+    );
+  }
+}
+
+interface Buckets {
+  affected: number;
+  notified: number;
+  unreachable: number;
+  deferred: number;
+  paused: number;
+  held: number;
+  inProgress: number;
+}
+
+async function buckets(db: Client, incidentId: string): Promise<Buckets> {
+  const { rows } = await db.query<Buckets>(
+    `WITH people AS (
+       SELECT pe.person_id::text AS person_id,
+              EXISTS (SELECT 1 FROM exposure.exposure_events e WHERE e.incident_id = pe.incident_id AND e.person_id = pe.person_id AND e.held AND e.published_at IS NULL) AS held,
+              (SELECT paused FROM exposure.incidents i WHERE i.incident_id = pe.incident_id) AS paused
+       FROM exposure.person_exposures pe WHERE pe.incident_id = $1 AND pe.status = 'ACTIVE'),
+     outcome AS (
+       SELECT n.person_id,
+              bool_or(n.outcome = 'reached') AS reached,
+              bool_and(n.outcome = 'unreachable') AS unreachable,
+              bool_or(EXISTS (SELECT 1 FROM notify.deliveries d WHERE d.notice_id = n.notice_id AND d.state IN ('waiting', 'queued') AND d.not_before > now())) AS deferred
+       FROM notify.notices n WHERE n.incident_id = $1 GROUP BY n.person_id)
+     SELECT count(*)::int AS affected,
+            count(*) FILTER (WHERE NOT p.held AND NOT p.paused AND o.reached)::int AS notified,
+            count(*) FILTER (WHERE NOT p.held AND NOT p.paused AND NOT coalesce(o.reached, false) AND o.unreachable)::int AS unreachable,
+            count(*) FILTER (WHERE NOT p.held AND NOT p.paused AND NOT coalesce(o.reached, false) AND NOT coalesce(o.unreachable, false) AND o.deferred)::int AS deferred,
+            count(*) FILTER (WHERE NOT p.held AND p.paused)::int AS paused,
+            count(*) FILTER (WHERE p.held)::int AS held,
+            count(*) FILTER (WHERE NOT p.held AND NOT p.paused AND NOT coalesce(o.reached, false) AND NOT coalesce(o.unreachable, false) AND NOT coalesce(o.deferred, false))::int AS "inProgress"
+     FROM people p LEFT JOIN outcome o ON o.person_id = p.person_id`,
+    [incidentId],
+  );
+  return rows[0]!;
+}
+
+async function waitUntilSettled(db: Client, incidentId: string, deadline: number): Promise<void> {
+  for (;;) {
+    const b = await buckets(db, incidentId);
+    bar('people settled', b.affected - b.inProgress, b.affected);
+    if (b.inProgress === 0) break;
+    if (Date.now() > deadline) {
+      console.log(`\n  stopped waiting: ${b.inProgress} people still in progress (see npm run demo -- --timeout)`);
+      break;
+    }
+    await sleep(1000);
+  }
+  process.stdout.write('\n');
+}
+
+async function printSummary(db: Client, incidentId: string): Promise<void> {
+  const q = async <T extends Record<string, unknown>>(sql: string): Promise<T[]> =>
+    (await db.query<T>(sql, [incidentId])).rows;
+  const tiers = await q<{ tier: string; people: number; subscriptions: number }>(
+    `SELECT CASE tier WHEN 4 THEN 'CRITICAL' WHEN 3 THEN 'HIGH' WHEN 2 THEN 'MEDIUM' ELSE 'LOW' END AS tier, count(*)::int AS people,
+            sum(cardinality(subscriber_ids))::int AS subscriptions
+     FROM exposure.person_exposures WHERE incident_id = $1 AND status = 'ACTIVE' GROUP BY tier ORDER BY tier DESC`,
+  );
+  const deliveries = await q<{ channel: string; state: string; count: number }>(
+    `SELECT channel, state, count(*)::int AS count FROM notify.deliveries WHERE incident_id = $1 GROUP BY 1, 2 ORDER BY 1, 3 DESC`,
+  );
+  const protection = await q<{ enrollments: number; commands: number; acknowledged: number }>(
+    `SELECT (SELECT count(*)::int FROM fraud.enrollments WHERE incident_id = $1) AS enrollments,
+            (SELECT count(*)::int FROM fraud.protection_commands WHERE incident_id = $1) AS commands,
+            (SELECT count(*)::int FROM fraud.protection_commands WHERE incident_id = $1 AND acknowledged_at IS NOT NULL) AS acknowledged`,
+  );
+  const deadline = await q<{ deadline: Date | null }>(
+    `SELECT max(regulator_deadline_at) AS deadline FROM exposure.revisions WHERE incident_id = $1`,
+  );
+  const b = await buckets(db, incidentId);
+
+  console.log(`\n━━ Incident ${incidentId} ━━`);
+  console.table(tiers.map((row) => ({ tier: row.tier, people: row.people, subscriptions: row.subscriptions })));
+  console.log('Notices by channel and status');
+  console.table(deliveries);
+  console.log('Every affected person, in exactly one bucket');
+  console.table([{ ...b, sum: b.notified + b.unreachable + b.deferred + b.paused + b.held + b.inProgress }]);
+  console.log('Protection');
+  console.table(protection);
+  console.log(`Regulator deadline (PTA, 72 h from detection): ${deadline[0]?.deadline?.toISOString() ?? 'n/a'}`);
+  console.log('Stage timings');
+  console.table(stages.map((row) => ({ stage: row.stage, seconds: Math.round(row.seconds * 10) / 10 })));
+  console.log(
+    'Where to look: mail at http://127.0.0.1:1080, SMS at http://127.0.0.1:4010/__admin/messages, incident at ' +
+      `${EXPOSURE}/incidents/${incidentId}`,
+  );
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,36 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+
+/**
+ * A one-time code issued to one of the person's own numbers during activation. The hash verifies it;
+ * the envelope is for whatever delivers it (aad `challenge:<id>/otp`), and is cleared once used.
+ */
+@Entity({ name: 'activation_challenges' })
+@Index('IDX_activation_challenges_enrollment', ['enrollmentId', 'createdAt'])
+export class ActivationChallengeEntity {
+  @PrimaryColumn({ name: 'id', type: 'uuid', primaryKeyConstraintName: 'PK_activation_challenges' })
+  id!: string;
+
+  @Column({ name: 'enrollment_id', type: 'uuid' })
+  enrollmentId!: string;
+
+  @Column({ name: 'subscriber_id', type: 'text' })
+  subscriberId!: string;
+
+  @Column({ name: 'msisdn_masked', type: 'text' })
+  msisdnMasked!: string;
+
+  @Column({ name: 'otp_hash', type: 'text' })
+  otpHash!: string;
+
+  @Column({ name: 'otp_ciphertext', type: 'bytea', nullable: true })
+  otpCiphertext!: Buffer | null;
+
+  @Column({ name: 'expires_at', type: 'timestamptz' })
+  expiresAt!: Date;
+
+  @Column({ name: 'consumed_at', type: 'timestamptz', nullable: true })
+  consumedAt!: Date | null;
+
+  @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
+  createdAt!: Date;
+}

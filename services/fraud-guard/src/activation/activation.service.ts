@@ -1,0 +1,216 @@
+import { randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { LogChannel, LogEntryKind } from '@bnp/contracts';
+import { LOGGER } from '@bnp/observability';
+import { BlindIndexer, FieldCipher, normalizeMsisdn } from '@bnp/pii';
+import type { FraudGuardConfig } from '../config';
+import { EnrollmentApiErrorCode as Code, EnrollmentApiException } from '../enrollment/enrollment-api.exception';
+import type { EnrollmentEntity } from '../enrollment/enrollment.entity';
+import { logEntryMessage } from '../notification-log';
+import { aad } from '../pii-context';
+import { FRAUD_CONFIG } from '../tokens';
+import { SecretHasher, parseActivationCode } from './activation-code';
+import { ActivationRepository, type ActivationTransaction } from './activation.repository';
+
+export interface IssuedChallenge {
+  challengeId: string;
+  /** The masked number the one-time code goes to. */
+  sentTo: string;
+  expiresAt: Date;
+}
+
+type Refusal = { refused: Code; message: string };
+
+const REFUSALS: Partial<Record<Code, string>> = {
+  [Code.CodeNotRecognised]: 'no enrollment has this activation code',
+  [Code.WrongPerson]: 'this number is not one of the numbers the code was issued for',
+  [Code.WrongSecondFactor]: 'the one-time code is wrong',
+  [Code.NoPendingChallenge]: 'no one-time code is waiting: ask for one first',
+  [Code.AlreadyActive]: 'the enrollment is already active',
+  [Code.NotActivatable]: 'the enrollment was opted out of or has expired',
+  [Code.EnrollByPassed]: 'the enrollment window has closed',
+  [Code.LockedOut]: 'too many failed attempts; try again later or call the helpline',
+};
+
+/**
+ * Activation with two factors, so that a code only ever activates for the person it was issued to:
+ * the code and one of the person's own numbers (compared by blind index) get a one-time code sent to
+ * that number; the code and the one-time code activate. Wrong numbers and wrong one-time codes count
+ * towards a lockout. The code and the one-time code are only ever compared as keyed hashes.
+ */
+@Injectable()
+export class ActivationService {
+  constructor(
+    private readonly activations: ActivationRepository,
+    private readonly hasher: SecretHasher,
+    private readonly blindIndexer: BlindIndexer,
+    private readonly cipher: FieldCipher,
+    @Inject(FRAUD_CONFIG) private readonly config: FraudGuardConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async requestChallenge(codeInput: string, msisdnInput: string): Promise<IssuedChallenge> {
+    const codeHash = this.codeHash(codeInput);
+    const blindIndex = this.msisdnBlindIndex(msisdnInput);
+    const now = new Date();
+    return this.settle(
+      await this.activations.inTransaction(async (tx): Promise<IssuedChallenge | Refusal> => {
+        const enrollment = await tx.lockByCodeHash(codeHash);
+        if (!enrollment) return refusal(Code.CodeNotRecognised);
+        const closed = this.closedFor(enrollment, now);
+        if (closed) return closed;
+        const number = await tx.heldNumber(enrollment.id, blindIndex);
+        if (!number) return this.countFailure(tx, enrollment, now, Code.WrongPerson);
+
+        const challengeId = randomUUID();
+        const otp = String(randomInt(0, 1_000_000)).padStart(6, '0');
+        const expiresAt = new Date(now.getTime() + this.config.FRAUD_OTP_TTL_MS);
+        await tx.replaceChallenge({
+          id: challengeId,
+          enrollmentId: enrollment.id,
+          subscriberId: number.subscriberId,
+          msisdnMasked: number.msisdnMasked,
+          otpHash: this.hasher.oneTimeCode(challengeId, otp),
+          otpCiphertext: this.cipher.encrypt(otp, aad.oneTimeCode(challengeId)),
+          expiresAt,
+        });
+        await tx.appendOutbox([
+          this.logEntry(enrollment, 'second_factor_issued', {
+            channel: LogChannel.SMS,
+            recipientMasked: number.msisdnMasked,
+            subjectId: challengeId,
+          }),
+        ]);
+        return { challengeId, sentTo: number.msisdnMasked, expiresAt };
+      }),
+    );
+  }
+
+  async confirm(codeInput: string, otpInput: string): Promise<string> {
+    const codeHash = this.codeHash(codeInput);
+    if (typeof otpInput !== 'string' || !/^\d{6}$/.test(otpInput)) {
+      throw new EnrollmentApiException(Code.InvalidRequest, 'otp must be the 6-digit one-time code');
+    }
+    const now = new Date();
+    return this.settle(
+      await this.activations.inTransaction(async (tx): Promise<string | Refusal> => {
+        const enrollment = await tx.lockByCodeHash(codeHash);
+        if (!enrollment) return refusal(Code.CodeNotRecognised);
+        const closed = this.closedFor(enrollment, now);
+        if (closed) return closed;
+        const challenge = await tx.openChallenge(enrollment.id, now);
+        if (!challenge) return refusal(Code.NoPendingChallenge);
+        if (!sameHex(this.hasher.oneTimeCode(challenge.id, otpInput), challenge.otpHash)) {
+          return this.countFailure(tx, enrollment, now, Code.WrongSecondFactor);
+        }
+        await tx.consumeChallenge(challenge.id);
+        await tx.activate(enrollment.id, now);
+        await tx.appendOutbox([
+          this.logEntry(enrollment, 'active', {
+            channel: LogChannel.SMS,
+            recipientMasked: challenge.msisdnMasked,
+            subjectId: enrollment.id,
+          }),
+        ]);
+        this.logger.info({ enrollmentId: enrollment.id }, 'enrollment activated');
+        return enrollment.id;
+      }),
+    );
+  }
+
+  /** The one-time code in clear, for the dev-only endpoint that stands in for its SMS. */
+  async pendingOneTimeCode(challengeId: string): Promise<string | null> {
+    const ciphertext = await this.activations.pendingOneTimeCode(challengeId);
+    return ciphertext ? this.cipher.decrypt(ciphertext, aad.oneTimeCode(challengeId)) : null;
+  }
+
+  private closedFor(enrollment: EnrollmentEntity, now: Date): Refusal | null {
+    if (enrollment.status === 'ACTIVE') return refusal(Code.AlreadyActive);
+    if (enrollment.status !== 'PENDING_ACTIVATION') return refusal(Code.NotActivatable);
+    if (enrollment.enrollBy <= now) return refusal(Code.EnrollByPassed);
+    if (enrollment.lockedUntil && enrollment.lockedUntil > now) return refusal(Code.LockedOut);
+    return null;
+  }
+
+  /** Counts a wrong number or one-time code; the attempt that reaches the limit locks the enrollment. */
+  private async countFailure(
+    tx: ActivationTransaction,
+    enrollment: EnrollmentEntity,
+    now: Date,
+    code: Code,
+  ): Promise<Refusal> {
+    const lockExpired = enrollment.lockedUntil !== null && enrollment.lockedUntil <= now;
+    const failedAttempts = (lockExpired ? 0 : enrollment.failedAttempts) + 1;
+    const locks = failedAttempts >= this.config.FRAUD_ACTIVATION_MAX_ATTEMPTS;
+    await tx.setAttempts(
+      enrollment.id,
+      failedAttempts,
+      locks ? new Date(now.getTime() + this.config.FRAUD_ACTIVATION_LOCKOUT_MS) : null,
+    );
+    await tx.appendOutbox([
+      this.logEntry(enrollment, locks ? 'activation_locked_out' : 'activation_refused', {
+        errorCode: code,
+        detail: `failed_attempts=${failedAttempts}`,
+      }),
+    ]);
+    this.logger.warn(
+      { enrollmentId: enrollment.id, code, failedAttempts, locked: locks },
+      'activation attempt refused',
+    );
+    return refusal(code);
+  }
+
+  private settle<T>(result: T | Refusal): T {
+    if (typeof result === 'object' && result !== null && 'refused' in result)
+      throw new EnrollmentApiException(result.refused, result.message);
+    return result;
+  }
+
+  private codeHash(codeInput: string): string {
+    const parsed = parseActivationCode(codeInput);
+    if (!parsed.ok) {
+      throw new EnrollmentApiException(
+        Code.MalformedCode,
+        parsed.reason === 'checksum'
+          ? 'the activation code has a typo (its check symbol does not match)'
+          : 'an activation code looks like XXXXX-XXXXX-X',
+      );
+    }
+    return this.hasher.activationCode(parsed.body);
+  }
+
+  private msisdnBlindIndex(msisdnInput: string): string {
+    try {
+      return this.blindIndexer.indexHex('msisdn', normalizeMsisdn(msisdnInput));
+    } catch {
+      throw new EnrollmentApiException(Code.InvalidMsisdn, 'msisdn must be a Pakistani mobile number');
+    }
+  }
+
+  private logEntry(
+    enrollment: EnrollmentEntity,
+    status: string,
+    extra: { channel?: LogChannel; recipientMasked?: string; subjectId?: string; errorCode?: string; detail?: string },
+  ) {
+    return logEntryMessage({
+      incidentId: enrollment.incidentId,
+      revision: enrollment.lastRevision,
+      personId: enrollment.personId,
+      kind: LogEntryKind.ENROLLMENT_CHANGED,
+      status,
+      ...extra,
+      subjectId: extra.subjectId ?? enrollment.id,
+    });
+  }
+}
+
+function refusal(code: Code): Refusal {
+  return { refused: code, message: REFUSALS[code] ?? code };
+}
+
+function sameHex(a: string, b: string): boolean {
+  const left = Buffer.from(a, 'hex');
+  const right = Buffer.from(b, 'hex');
+  return left.length === right.length && timingSafeEqual(left, right);
+}

@@ -1,0 +1,63 @@
+import 'reflect-metadata';
+import { Module, type DynamicModule, type INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Kafka } from 'kafkajs';
+import type { Logger } from 'pino';
+import { Registry } from 'prom-client';
+import { Topics } from '@bnp/contracts';
+import { KafkaConsumerMetrics, ReliableKafkaServer, deadLetterTopic, ensureTopics, retryTopic } from '@bnp/messaging';
+import { ObservabilityModule, PinoNestLogger } from '@bnp/observability';
+import type { FraudGuardConfig } from './config';
+import { DevModule } from './dev/dev.module';
+import { EnrollmentModule } from './enrollment/enrollment.module';
+import { InfrastructureModule } from './infrastructure.module';
+import { ProtectionModule } from './protection/protection.module';
+import { SchedulerModule } from './scheduler/scheduler.module';
+
+@Module({})
+class FraudGuardAppModule {
+  static forRoot(config: FraudGuardConfig, logger: Logger): DynamicModule {
+    return {
+      module: FraudGuardAppModule,
+      imports: [
+        ObservabilityModule.forRoot({ service: 'fraud-guard', logLevel: config.LOG_LEVEL, logger }),
+        InfrastructureModule.forRoot(config),
+        EnrollmentModule,
+        ProtectionModule,
+        SchedulerModule,
+        ...(config.FRAUD_DEV_ENDPOINTS ? [DevModule] : []),
+      ],
+    };
+  }
+}
+
+export interface FraudGuardApp {
+  app: INestApplication;
+  consumer: ReliableKafkaServer;
+}
+
+/** Builds fraud-guard: HTTP (health, metrics, the enrollment API), the exposure and acknowledgement consumers, the scheduler. */
+export async function createFraudGuardApp(config: FraudGuardConfig, logger: Logger): Promise<FraudGuardApp> {
+  const app = await NestFactory.create(FraudGuardAppModule.forRoot(config, logger), {
+    logger: new PinoNestLogger(logger.child({ component: 'nest' })),
+  });
+  app.enableShutdownHooks();
+  const kafka = app.get(Kafka);
+  const groupId = config.FRAUD_CONSUMER_GROUP;
+  if (config.KAFKA_CREATE_TOPICS) {
+    await ensureTopics(kafka, [
+      ...config.retryDelaysMs.map((_, index) => ({ topic: retryTopic(groupId, index + 1), numPartitions: 6 })),
+      { topic: deadLetterTopic(groupId), numPartitions: 6 },
+    ]);
+  }
+  const consumer = new ReliableKafkaServer({
+    kafka,
+    groupId,
+    topics: [Topics.exposure, Topics.fraudProtectionAcks],
+    retryDelaysMs: config.retryDelaysMs,
+    logger,
+    metrics: new KafkaConsumerMetrics(app.get(Registry)),
+  });
+  app.connectMicroservice({ strategy: consumer });
+  return { app, consumer };
+}

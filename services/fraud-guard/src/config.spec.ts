@@ -1,0 +1,32 @@
+import { ConfigValidationError } from '@bnp/config';
+import { TEST_PII_KEYS } from '@bnp/testing';
+import { loadFraudGuardConfig } from './config';
+
+describe(loadFraudGuardConfig.name, () => {
+  const key = Buffer.alloc(32, 5).toString('base64');
+
+  it('applies the protection policy defaults', () => {
+    const sut = loadFraudGuardConfig({ ...TEST_PII_KEYS, FRAUD_ACTIVATION_CODE_KEY: key });
+    expect(sut).toMatchObject({
+      PORT: 3004,
+      FRAUD_MONITORING_MONTHS: 12,
+      FRAUD_ENROLL_BY_DAYS: 90,
+      FRAUD_ACTIVATION_MAX_ATTEMPTS: 5,
+      FRAUD_COMMAND_RESEND_AFTER_MS: 300_000,
+      FRAUD_DEV_ENDPOINTS: false,
+    });
+  });
+
+  it('fails at boot naming a missing or short activation code key, never its value', () => {
+    expect(() => loadFraudGuardConfig({ ...TEST_PII_KEYS })).toThrow(/FRAUD_ACTIVATION_CODE_KEY/);
+    const short = Buffer.alloc(8, 1).toString('base64');
+    try {
+      loadFraudGuardConfig({ ...TEST_PII_KEYS, FRAUD_ACTIVATION_CODE_KEY: short });
+      throw new Error('expected a config error');
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigValidationError);
+      expect((error as Error).message).toContain('FRAUD_ACTIVATION_CODE_KEY');
+      expect((error as Error).message).not.toContain(short);
+    }
+  });
+});

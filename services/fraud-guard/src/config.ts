@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import {
+  databaseConfigShape,
+  env,
+  kafkaConfigShape,
+  loadConfig,
+  piiKeyConfigShape,
+  serviceConfigShape,
+} from '@bnp/config';
+
+const base64Key = z
+  .string()
+  .min(1)
+  .refine((value) => Buffer.from(value, 'base64').length >= 32, { message: 'must be base64 of at least 32 bytes' });
+
+export const fraudGuardConfigShape = {
+  ...serviceConfigShape,
+  ...kafkaConfigShape,
+  ...databaseConfigShape,
+  // Decrypts the person's numbers (blind indexes for activation, the partner enrollment) and encrypts the code.
+  ...piiKeyConfigShape,
+  PORT: env.port(3004),
+  FRAUD_CONSUMER_GROUP: env.string('fraud-guard'),
+  // Delays of the retry tiers; after the last one a failing message is dead-lettered.
+  FRAUD_RETRY_DELAYS_MS: env.list('1000,10000,60000'),
+  KAFKA_CREATE_TOPICS: env.bool(true),
+  // HMAC key for activation and one-time codes: the database keeps only these hashes.
+  FRAUD_ACTIVATION_CODE_KEY: base64Key,
+  // The protection policy's defaults: how long monitoring lasts and how long a person has to activate.
+  FRAUD_MONITORING_MONTHS: env.int(12, 1, 120),
+  FRAUD_ENROLL_BY_DAYS: env.int(90, 1, 3650),
+  FRAUD_ACTIVATION_MAX_ATTEMPTS: env.int(5, 1, 100),
+  FRAUD_ACTIVATION_LOCKOUT_MS: env.int(24 * 3600_000, 1000),
+  FRAUD_OTP_TTL_MS: env.int(10 * 60_000, 1000),
+  // Unacknowledged protection commands are re-sent after this, doubling up to the maximum.
+  FRAUD_COMMAND_RESEND_AFTER_MS: env.int(5 * 60_000, 100),
+  FRAUD_COMMAND_RESEND_MAX_MS: env.int(3600_000, 100),
+  FRAUD_SCHEDULER_ENABLED: env.bool(true),
+  FRAUD_SCHEDULER_INTERVAL_MS: env.int(5000, 50),
+  MONITORING_PARTNER_URL: z.string().url().default('http://127.0.0.1:4020'),
+  MONITORING_PARTNER_API_KEY: env.optionalString(),
+  MONITORING_PARTNER_TIMEOUT_MS: env.int(5000, 100),
+  // A failed partner call is tried again after this, doubling up to the maximum.
+  MONITORING_PARTNER_RETRY_AFTER_MS: env.int(30_000, 50),
+  MONITORING_PARTNER_RETRY_MAX_MS: env.int(3600_000, 50),
+  // Exposes GET /dev/activation-challenges/:id (the one-time code in clear) for local work and tests only.
+  FRAUD_DEV_ENDPOINTS: env.bool(false),
+};
+
+export type FraudGuardConfig = ReturnType<typeof loadFraudGuardConfig>;
+
+export function loadFraudGuardConfig(source: NodeJS.ProcessEnv = process.env) {
+  const config = loadConfig(fraudGuardConfigShape, source);
+  return { ...config, retryDelaysMs: config.FRAUD_RETRY_DELAYS_MS.map(Number) };
+}

@@ -1,0 +1,25 @@
+/** Why an activation, opt-out or lookup was refused. The HTTP filter maps each to a status. */
+export enum EnrollmentApiErrorCode {
+  InvalidRequest = 'INVALID_REQUEST',
+  MalformedCode = 'MALFORMED_CODE',
+  InvalidMsisdn = 'INVALID_MSISDN',
+  CodeNotRecognised = 'CODE_NOT_RECOGNISED',
+  EnrollmentNotFound = 'ENROLLMENT_NOT_FOUND',
+  WrongPerson = 'WRONG_PERSON',
+  WrongSecondFactor = 'WRONG_SECOND_FACTOR',
+  NoPendingChallenge = 'NO_PENDING_CHALLENGE',
+  LockedOut = 'LOCKED_OUT',
+  AlreadyActive = 'ALREADY_ACTIVE',
+  NotActivatable = 'NOT_ACTIVATABLE',
+  EnrollByPassed = 'ENROLL_BY_PASSED',
+}
+
+export class EnrollmentApiException extends Error {
+  constructor(
+    public readonly code: EnrollmentApiErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'EnrollmentApiException';
+  }
+}

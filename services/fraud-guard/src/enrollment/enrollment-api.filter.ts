@@ -1,0 +1,38 @@
+import { Catch, HttpStatus, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { Response } from 'express';
+import { EnrollmentApiErrorCode, EnrollmentApiException } from './enrollment-api.exception';
+
+/** Answers refused activation, opt-out and lookup requests with a status and a stable code. */
+@Catch(EnrollmentApiException)
+export class EnrollmentApiExceptionFilter implements ExceptionFilter<EnrollmentApiException> {
+  catch(exception: EnrollmentApiException, host: ArgumentsHost): void {
+    host
+      .switchToHttp()
+      .getResponse<Response>()
+      .status(statusOf(exception.code))
+      .json({ code: exception.code, message: exception.message });
+  }
+}
+
+function statusOf(code: EnrollmentApiErrorCode): HttpStatus {
+  switch (code) {
+    case EnrollmentApiErrorCode.InvalidRequest:
+    case EnrollmentApiErrorCode.MalformedCode:
+    case EnrollmentApiErrorCode.InvalidMsisdn:
+      return HttpStatus.BAD_REQUEST;
+    case EnrollmentApiErrorCode.CodeNotRecognised:
+    case EnrollmentApiErrorCode.EnrollmentNotFound:
+      return HttpStatus.NOT_FOUND;
+    case EnrollmentApiErrorCode.WrongPerson:
+    case EnrollmentApiErrorCode.WrongSecondFactor:
+      return HttpStatus.FORBIDDEN;
+    case EnrollmentApiErrorCode.NoPendingChallenge:
+    case EnrollmentApiErrorCode.AlreadyActive:
+    case EnrollmentApiErrorCode.NotActivatable:
+      return HttpStatus.CONFLICT;
+    case EnrollmentApiErrorCode.EnrollByPassed:
+      return HttpStatus.GONE;
+    case EnrollmentApiErrorCode.LockedOut:
+      return HttpStatus.TOO_MANY_REQUESTS;
+  }
+}

@@ -1,0 +1,3 @@
+const preset = require('../../jest.preset.js');
+
+module.exports = { ...preset, displayName: 'deploy-tests', rootDir: __dirname, testMatch: ['<rootDir>/**/*.spec.ts'] };
