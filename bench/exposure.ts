@@ -10,7 +10,7 @@ import { create, toBinary } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { Kafka, logLevel } from 'kafkajs';
 import { BreachReportedSchema, PiiCategory, Region, Severity, Topics } from '@bnp/contracts';
-import { TEST_PII_KEYS } from '@bnp/testing';
+import { TEST_PII_KEYS, startGroupAtEnd } from '@bnp/testing';
 import { freshBenchDatabase } from './lib/bench-db';
 import { startService, type ServiceProcess } from './lib/processes';
 import { BENCH_ASSETS, generateSqlOperator } from './lib/sql-operator';
@@ -41,6 +41,9 @@ async function main(): Promise<void> {
     GATE_MAX_PEOPLE_WITHOUT_APPROVAL: String(1_000_000_000),
     EXPOSURE_RELAY_BATCH: '5000',
   };
+  const kafka = new Kafka({ brokers: ['127.0.0.1:9092'], clientId: 'bench', logLevel: logLevel.NOTHING });
+  await startGroupAtEnd(kafka, env.INTAKE_CONSUMER_GROUP, [Topics.breachEvents]);
+  await startGroupAtEnd(kafka, env.EXPOSURE_CONSUMER_GROUP, [Topics.incidentRevisions]);
   const services: ServiceProcess[] = [
     await startService('breach-intake', 3101, env),
     await startService('exposure', 3102, env),
@@ -65,7 +68,6 @@ async function main(): Promise<void> {
       { assetId: 'wallet.accounts', scope: { kind: { case: 'regions', value: { regions: [Region.BALOCHISTAN] } } } },
     ],
   });
-  const kafka = new Kafka({ brokers: ['127.0.0.1:9092'], clientId: 'bench', logLevel: logLevel.NOTHING });
   await waitForStableGroups(kafka, [env.INTAKE_CONSUMER_GROUP, env.EXPOSURE_CONSUMER_GROUP]);
   const producer = kafka.producer();
   await producer.connect();
@@ -156,9 +158,16 @@ const round = (value: number) => Math.round(value * 1000) / 1000;
 async function waitForStableGroups(kafka: Kafka, groupIds: string[]): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
+  const deadline = Date.now() + 60_000;
   for (;;) {
     const { groups } = await admin.describeGroups(groupIds);
     if (groups.every((group) => group.state === 'Stable')) break;
+    if (Date.now() > deadline) {
+      console.warn(
+        `[bench] consumer groups not stable after 60 s: ${groups.map((g) => `${g.groupId}=${g.state}`).join(', ')}`,
+      );
+      break;
+    }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   await admin.disconnect();

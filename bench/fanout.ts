@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import { PiiCategory, Topics } from '@bnp/contracts';
-import { TEST_PII_KEYS } from '@bnp/testing';
+import { TEST_PII_KEYS, startGroupAtEnd } from '@bnp/testing';
 import { freshBenchDatabase } from './lib/bench-db';
 import { startService } from './lib/processes';
 import { generateSqlOperator } from './lib/sql-operator';
@@ -41,11 +41,17 @@ async function main(): Promise<void> {
     [incidentId, people],
   );
   await db.query('ANALYZE exposure.exposure_events');
+  const groupId = `bench-fanout-${Date.now()}`;
+  await startGroupAtEnd(
+    new Kafka({ brokers: ['127.0.0.1:9092'], clientId: 'bench-fanout', logLevel: logLevel.NOTHING }),
+    groupId,
+    [Topics.incidentRevisions],
+  );
   const service = await startService('exposure', 3112, {
     DATABASE_URL: url,
     LOG_LEVEL: 'warn',
     ...TEST_PII_KEYS,
-    EXPOSURE_CONSUMER_GROUP: `bench-fanout-${Date.now()}`,
+    EXPOSURE_CONSUMER_GROUP: groupId,
     EXPOSURE_RELAY_BATCH: '5000',
   });
 

@@ -87,3 +87,17 @@ export class KafkaTestClient {
     await this.producer?.disconnect();
   }
 }
+
+/**
+ * Commits the current end of `topics` for a consumer group that has not started yet, so a service
+ * under test (or benchmark) reads only what is produced from now on, not other runs' history.
+ */
+export async function startGroupAtEnd(kafka: Kafka, groupId: string, topics: string[]): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    for (const topic of topics) await admin.resetOffsets({ groupId, topic, earliest: false });
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -25,7 +25,7 @@ import {
 import { FailureHeaders, deadLetterTopic } from '@bnp/messaging';
 import { createLogger } from '@bnp/observability';
 import { FieldCipher, maskMsisdn, parseKeyRing } from '@bnp/pii';
-import { KafkaTestClient, TEST_DATABASE_URL, TEST_PII_KEYS, testEnv, waitFor } from '@bnp/testing';
+import { KafkaTestClient, TEST_DATABASE_URL, TEST_PII_KEYS, startGroupAtEnd, testEnv, waitFor } from '@bnp/testing';
 // The partner stand-in runs in-process so the test can switch its faults; it is a local tool, not a dependency.
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import {
@@ -36,9 +36,10 @@ import { SecretHasher, parseActivationCode } from './activation/activation-code'
 import { createFraudGuardApp } from './app';
 import { loadFraudGuardConfig, type FraudGuardConfig } from './config';
 import { aad } from './pii-context';
-import { KafkaTail, seekGroupToEnd } from './testing/kafka-tail';
+import { KafkaTail } from './testing/kafka-tail';
 
-const GROUP = 'fraud-guard-it';
+// A group of its own per run: another run on the same broker must not share its partitions.
+const GROUP = `fraud-guard-it-${randomUUID().slice(0, 8)}`;
 const CODE_KEY = randomBytes(32);
 const { SIM_SWAP_LOCK, PORT_OUT_LOCK, PIN_RESET, FRAUD_MONITORING } = ProtectiveAction;
 const cipher = new FieldCipher(parseKeyRing(TEST_PII_KEYS.PII_ENCRYPTION_KEYS, TEST_PII_KEYS.PII_ACTIVE_KEY_ID));
@@ -133,7 +134,7 @@ describe('fraud-guard', () => {
       }),
     );
     // Other suites share the broker without resetting topics: consume only what this run produces.
-    await seekGroupToEnd(kafka.kafka, GROUP, [Topics.exposure, Topics.fraudProtectionAcks]);
+    await startGroupAtEnd(kafka.kafka, GROUP, [Topics.exposure, Topics.fraudProtectionAcks]);
     app = await startApp(); // creates the group's dead-letter topic
     tail = await KafkaTail.start(kafka.kafka, [
       Topics.fraudProtection,

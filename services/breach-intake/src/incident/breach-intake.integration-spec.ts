@@ -17,7 +17,7 @@ import {
 } from '@bnp/contracts';
 import { FailureHeaders, deadLetterTopic } from '@bnp/messaging';
 import { createLogger } from '@bnp/observability';
-import { KafkaTestClient, TEST_DATABASE_URL, testEnv, waitFor } from '@bnp/testing';
+import { KafkaTestClient, TEST_DATABASE_URL, startGroupAtEnd, testEnv, waitFor } from '@bnp/testing';
 import { createIntakeApp } from '../app';
 import { loadIntakeConfig } from '../config';
 
@@ -56,6 +56,7 @@ describe('breach-intake consuming breach.events.v1', () => {
 
   beforeAll(async () => {
     kafka = new KafkaTestClient();
+    await startGroupAtEnd(kafka.kafka, GROUP, [Topics.breachEvents]);
     const config = loadIntakeConfig(testEnv({ INTAKE_RETRY_DELAYS_MS: '200,400', INTAKE_CONSUMER_GROUP: GROUP }));
     const intake = await createIntakeApp(config, createLogger('breach-intake', 'silent'));
     app = intake.app;
@@ -112,6 +113,7 @@ describe('breach-intake consuming breach.events.v1', () => {
     });
     await send(event);
 
+    await waitFor(async () => (await currentRevision(event.incidentId)) === 1, 'revision stored');
     const announcements = await waitFor(
       () => announced(event.incidentId).length === 1 && announced(event.incidentId),
       'announcement',

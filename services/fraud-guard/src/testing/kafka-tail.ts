@@ -1,34 +1,9 @@
 // Test helpers for a broker that other suites share without resetting topics: start at the current
-// end of a topic instead of replaying its whole history (KafkaTestClient.collect reads from the beginning).
+// end of a topic instead of replaying its whole history (the fraud-guard suite's own collector).
 import { randomUUID } from 'node:crypto';
 import type { Consumer, Kafka } from 'kafkajs';
 import { headersToStrings } from '@bnp/messaging';
-import type { CollectedMessage } from '@bnp/testing';
-
-/**
- * Commits the group's offsets at the end of each topic, so it consumes only what is produced from now on.
- * Joins the group with a consumer that commits nothing else (admin.setOffsets does the same but waits
- * for a first fetch, seconds on a quiet topic). The group must have no running member.
- */
-export async function seekGroupToEnd(kafka: Kafka, groupId: string, topics: string[]): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  const ends = await Promise.all(
-    topics.map(async (topic) => ({ topic, offsets: await admin.fetchTopicOffsets(topic) })),
-  );
-  await admin.disconnect();
-  const consumer = kafka.consumer({ groupId });
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topics, fromBeginning: false });
-    await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: async () => undefined });
-    await consumer.commitOffsets(
-      ends.flatMap(({ topic, offsets }) => offsets.map(({ partition, high }) => ({ topic, partition, offset: high }))),
-    );
-  } finally {
-    await consumer.disconnect();
-  }
-}
+import { startGroupAtEnd, type CollectedMessage } from '@bnp/testing';
 
 /** Collects what is published on some topics from the moment it starts. */
 export class KafkaTail {
@@ -38,7 +13,7 @@ export class KafkaTail {
 
   static async start(kafka: Kafka, topics: string[]): Promise<KafkaTail> {
     const groupId = `test-tail-${randomUUID()}`;
-    await seekGroupToEnd(kafka, groupId, topics);
+    await startGroupAtEnd(kafka, groupId, topics);
     const tail = new KafkaTail(kafka.consumer({ groupId }));
     await tail.consumer.connect();
     await tail.consumer.subscribe({ topics, fromBeginning: false });
