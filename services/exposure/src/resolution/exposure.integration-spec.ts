@@ -20,7 +20,7 @@ import {
 } from '@bnp/contracts';
 import { createLogger } from '@bnp/observability';
 import { FieldCipher, parseKeyRing } from '@bnp/pii';
-import { KafkaTestClient, TEST_DATABASE_URL, TEST_PII_KEYS, testEnv, waitFor } from '@bnp/testing';
+import { KafkaTestClient, TEST_DATABASE_URL, TEST_PII_KEYS, startGroupAtEnd, testEnv, waitFor } from '@bnp/testing';
 import { createExposureApp } from '../app';
 import { loadExposureConfig } from '../config';
 import { AccountStatus } from '../directory/directory.enums';
@@ -115,6 +115,7 @@ describe('exposure resolution on the real PostgreSQL and Kafka', () => {
     await fixture.holding(CDR, id('S4'), Region.KHYBER_PAKHTUNKHWA, '2026-03-10T00:00:00Z');
 
     kafka = new KafkaTestClient();
+    await startGroupAtEnd(kafka.kafka, `exposure-it-${run}`, [Topics.incidentRevisions]);
     const config = loadExposureConfig(
       testEnv({
         GATE_MAX_PEOPLE_WITHOUT_APPROVAL: '5',
