@@ -8,6 +8,7 @@ const SERVICES: { service: string; schema: string }[] = [
   { service: 'breach-intake', schema: 'intake' },
   { service: 'exposure', schema: 'exposure' },
   { service: 'fraud-guard', schema: 'fraud' },
+  { service: 'notifier', schema: 'notify' },
 ];
 
 export async function migrateAll(url: string, log: (line: string) => void = console.log): Promise<void> {

@@ -1,0 +1,290 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { PoolClient } from 'pg';
+import type { Logger } from 'pino';
+import { DataSource } from 'typeorm';
+import { LOGGER } from '@bnp/observability';
+import { pgPoolOf } from '@bnp/persistence';
+import type { NotifierConfig } from '../config';
+import { NoticeService } from '../notice/notice.service';
+import { WORK_CHANNEL, WorkSignal } from '../shared/work-signal';
+import { NOTIFIER_CONFIG } from '../shared/tokens';
+import { DispatchService, type Claimed } from './dispatch.service';
+import { isQuiet } from './quiet-hours';
+import { SendBudget } from './send-budget';
+
+/** How far ahead of now the SMS lane books the shared budget before it claims more (keeps priority fresh). */
+const LOOKAHEAD_MS = 1000;
+/** Each SMS claim takes about this much sending time: large enough that claiming keeps ahead of sending. */
+const BATCH_WINDOW_MS = 1000;
+const HOUSEKEEPING_MS = 1000;
+const MIN_CLAIM_GAP_MS = 50;
+/** Claimed deliveries whose answers are still being written, at most (bounds memory if the database is slow). */
+const MAX_UNFINISHED = 2000;
+const STATUS_POLL_EVERY_MS = 30_000;
+
+/**
+ * Sends from the queue the consumers fill, in priority order, within the shared segments-per-second
+ * budget. Two lanes (SMS, email) claim with SKIP LOCKED, so any number of instances can run; a
+ * housekeeping loop releases expired enrollment waits, expires leases of stopped instances and polls
+ * statuses whose callbacks never came. Woken by NOTIFY on new work, with polling as a fallback.
+ */
+@Injectable()
+export class Scheduler implements OnApplicationBootstrap, OnApplicationShutdown {
+  private running = false;
+  private readonly loops: Promise<void>[] = [];
+  private listener?: PoolClient;
+  private readonly workWaiters = new Set<() => void>();
+  private readonly stopWaiters = new Set<() => void>();
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly emailInFlight = new Set<Promise<void>>();
+  private readonly pendingTimers = new Map<NodeJS.Timeout, string>();
+  private bookedUntil = 0;
+  /** SMS create calls waiting for Twilio's answer. */
+  private requests = 0;
+  private unsubscribe?: () => void;
+  private readonly signalled = { sms: false, email: false };
+  private averageSegments = 3;
+  private readonly log: Logger;
+
+  constructor(
+    private readonly dispatch: DispatchService,
+    private readonly notices: NoticeService,
+    private readonly budget: SendBudget,
+    private readonly dataSource: DataSource,
+    @Inject(NOTIFIER_CONFIG) private readonly config: NotifierConfig,
+    @Inject(LOGGER) logger: Logger,
+    private readonly work: WorkSignal,
+  ) {
+    this.log = logger.child({ component: 'scheduler' });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.config.NOTIFIER_SCHEDULER_ENABLED) return;
+    await this.budget.init();
+    // Whatever this instance had in flight before a restart has an unknown outcome now.
+    await this.dispatch.expireLeases(this.config.NOTIFIER_INSTANCE_ID);
+    this.listener = await pgPoolOf(this.dataSource).connect();
+    // Other instances' signals; this instance's own come through WorkSignal directly.
+    this.listener.on('notification', (message) => {
+      if (message.payload !== this.config.NOTIFIER_INSTANCE_ID) this.wake();
+    });
+    this.unsubscribe = this.work.onWork(() => this.wake());
+    await this.listener.query(`LISTEN "${WORK_CHANNEL}"`);
+    this.running = true;
+    this.loops.push(
+      this.guard('sms', () => this.smsLane()),
+      this.guard('email', () => this.emailLane()),
+      this.guard('housekeeping', () => this.housekeeping()),
+    );
+    this.log.info(
+      { instance: this.config.NOTIFIER_INSTANCE_ID, segmentsPerSecond: this.budget.segmentsPerSecond },
+      'scheduler started',
+    );
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (!this.running) {
+      this.dispatch.close();
+      return;
+    }
+    this.running = false;
+    this.unsubscribe?.();
+    for (const waiter of [...this.stopWaiters]) waiter();
+    await Promise.allSettled(this.loops);
+    // Claimed but not yet sent: give back at once rather than wait for the lease.
+    const unsent = [...this.pendingTimers.entries()];
+    for (const [timer] of unsent) clearTimeout(timer);
+    this.pendingTimers.clear();
+    await Promise.allSettled([...this.inFlight, ...this.emailInFlight]);
+    await this.dispatch.flush();
+    await this.dispatch.releaseUnsent(unsent.map(([, id]) => id));
+    if (this.listener) {
+      await this.listener.query(`UNLISTEN "${WORK_CHANNEL}"`).catch(() => undefined);
+      this.listener.release();
+    }
+    this.dispatch.close();
+    this.log.info('scheduler stopped');
+  }
+
+  private async smsLane(): Promise<void> {
+    const msPerSegment = this.budget.msPerSegment();
+    while (this.running) {
+      // Requests to Twilio at once (its account-wide limit), and claimed deliveries not yet finished.
+      const free = Math.min(
+        this.config.TWILIO_MAX_CONCURRENCY - this.requests - this.pendingTimers.size,
+        MAX_UNFINISHED - this.inFlight.size - this.pendingTimers.size,
+      );
+      if (free <= 0) {
+        await this.sleep(5);
+        continue;
+      }
+      const ahead = this.bookedUntil - Date.now();
+      if (ahead > LOOKAHEAD_MS) {
+        await this.sleep(ahead - LOOKAHEAD_MS);
+        continue;
+      }
+      const batch = Math.max(1, Math.min(free, 500, Math.floor(BATCH_WINDOW_MS / msPerSegment / this.averageSegments)));
+      const claimed = await this.dispatch.claim('sms', batch, isQuiet(this.config.quietHours, new Date()));
+      if (claimed.length === 0) {
+        await this.waitForWork('sms');
+        continue;
+      }
+      const ready: { claimed: Claimed; body: Extract<Claimed['rendered'], { channel: 'sms' }> }[] = [];
+      for (const item of claimed) {
+        if (item.rendered?.channel === 'sms') ready.push({ claimed: item, body: item.rendered });
+        else this.track(this.inFlight, this.reconcileThenSend(item));
+      }
+      await this.sendPaced(
+        ready.map(({ claimed: item, body }) => ({
+          id: item.row.delivery_id,
+          segments: body.segments,
+          send: () => this.dispatch.sendSms(item.row, body, this.countRequest),
+        })),
+      );
+    }
+  }
+
+  /** Reserves the batch's segments in the shared budget and spaces the sends at the sender's rate. */
+  private async sendPaced(messages: { id: string; segments: number; send: () => Promise<void> }[]): Promise<void> {
+    if (messages.length === 0) return;
+    const msPerSegment = this.budget.msPerSegment();
+    const total = messages.reduce((sum, message) => sum + message.segments, 0);
+    this.averageSegments = this.averageSegments * 0.8 + (total / messages.length) * 0.2;
+    const delay = await this.budget.reserve(total);
+    const start = Date.now() + delay;
+    let offset = 0;
+    for (const message of messages) {
+      const at = start + offset;
+      offset += message.segments * msPerSegment;
+      const wait = at - Date.now();
+      if (wait <= 0) {
+        this.track(this.inFlight, message.send());
+        continue;
+      }
+      const timer = setTimeout(() => {
+        this.pendingTimers.delete(timer);
+        this.track(this.inFlight, message.send());
+      }, wait);
+      this.pendingTimers.set(timer, message.id);
+    }
+    this.bookedUntil = Math.max(this.bookedUntil, start + offset);
+  }
+
+  private async reconcileThenSend(item: Claimed): Promise<void> {
+    const message = await this.dispatch.reconcile(item.row);
+    if (!message) return;
+    if (message.channel === 'sms') {
+      await this.sendPaced([
+        {
+          id: item.row.delivery_id,
+          segments: message.segments,
+          send: () => this.dispatch.sendSms(item.row, message, this.countRequest),
+        },
+      ]);
+    } else {
+      await this.dispatch.sendEmail(item.row, message);
+    }
+  }
+
+  private async emailLane(): Promise<void> {
+    const limit = this.config.SMTP_POOL_SIZE * 4;
+    while (this.running) {
+      const free = limit - this.emailInFlight.size;
+      if (free <= 0) {
+        await Promise.race(this.emailInFlight);
+        continue;
+      }
+      const claimed = await this.dispatch.claim(
+        'email',
+        Math.min(free, 50),
+        isQuiet(this.config.quietHours, new Date()),
+      );
+      if (claimed.length === 0) {
+        await this.waitForWork('email');
+        continue;
+      }
+      for (const item of claimed) {
+        if (item.rendered?.channel === 'email')
+          this.track(this.emailInFlight, this.dispatch.sendEmail(item.row, item.rendered));
+        else this.track(this.emailInFlight, this.reconcileThenSend(item));
+      }
+    }
+  }
+
+  private async housekeeping(): Promise<void> {
+    let lastPoll = Date.now();
+    while (this.running) {
+      await this.sleep(HOUSEKEEPING_MS);
+      if (!this.running) break;
+      try {
+        while ((await this.notices.expireEnrollmentWaits()) > 0 && this.running);
+        await this.dispatch.expireLeases(null);
+        if (Date.now() - lastPoll >= Math.min(STATUS_POLL_EVERY_MS, this.config.NOTIFIER_STATUS_POLL_AFTER_MS)) {
+          lastPoll = Date.now();
+          await this.dispatch.pollSilentMessages();
+        }
+      } catch (error) {
+        this.log.error({ err: error }, 'housekeeping pass failed; retrying');
+      }
+    }
+  }
+
+  /** Keeps a lane alive across database or provider hiccups: log, back off, go on. */
+  private async guard(name: string, lane: () => Promise<void>): Promise<void> {
+    while (this.running) {
+      try {
+        await lane();
+      } catch (error) {
+        this.log.error({ err: error, lane: name }, 'scheduler lane failed; restarting');
+        await this.sleep(1000);
+      }
+    }
+  }
+
+  /** Told by the dispatch service when a create call starts (+1) and when Twilio answered (-1). */
+  private readonly countRequest = (delta: 1 | -1): void => {
+    this.requests += delta;
+  };
+
+  private track(set: Set<Promise<void>>, work: Promise<void>): void {
+    const tracked = work.catch((error: unknown) => {
+      // The attempt is recorded and leased: if its answer could not be written, the lease runs out
+      // and reconciliation settles it. Nothing is lost by logging here.
+      this.log.error({ err: error }, 'send failed to record its outcome; the lease will expire and reconcile it');
+    });
+    set.add(tracked);
+    void tracked.finally(() => set.delete(tracked));
+  }
+
+  private wake(): void {
+    this.signalled.sms = true;
+    this.signalled.email = true;
+    for (const waiter of [...this.workWaiters]) waiter();
+  }
+
+  /** Returns at once if work was signalled since the last claim began; otherwise waits for a signal or the poll interval. */
+  private async waitForWork(lane: 'sms' | 'email'): Promise<void> {
+    const since = Date.now();
+    if (!this.signalled[lane]) await this.sleep(this.config.NOTIFIER_POLL_INTERVAL_MS, true);
+    this.signalled[lane] = false;
+    // Recording wakes the lanes after every batch it commits: claim at most every MIN_CLAIM_GAP_MS
+    // while the queue is empty, instead of once per batch of events.
+    const gap = MIN_CLAIM_GAP_MS - (Date.now() - since);
+    if (gap > 0 && this.running) await this.sleep(gap);
+  }
+
+  /** Sleeps `ms`; ends early on shutdown, and on new work when `wakeOnWork`. */
+  private sleep(ms: number, wakeOnWork = false): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.workWaiters.delete(done);
+        this.stopWaiters.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, Math.max(0, ms));
+      this.stopWaiters.add(done);
+      if (wakeOnWork) this.workWaiters.add(done);
+    });
+  }
+}

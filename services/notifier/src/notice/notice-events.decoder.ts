@@ -1,0 +1,236 @@
+import type { DescMessage, MessageShape } from '@bufbuild/protobuf';
+import { timestampDate } from '@bufbuild/protobuf/wkt';
+import {
+  Channel,
+  ContractDecodeError,
+  ControlAction,
+  EnrollmentCreatedSchema,
+  ExposureChange,
+  IncidentControlSchema,
+  LineType,
+  PersonExposedSchema,
+  ProtectiveAction,
+  RiskTier,
+  decodeBinary,
+} from '@bnp/contracts';
+import type { InboundMessage } from '@bnp/messaging';
+import { maskEmail, maskMsisdn, normalizeEmail, normalizeMsisdn, redactPiiInText } from '@bnp/pii';
+import type { ContactSealer } from '../shared/contact-sealer';
+import { UpstreamAad } from '../shared/contact-sealer';
+import { NotifierErrorCode, NotifierException } from '../shared/notifier.exception';
+import type { Language, NoticeChange } from '../templates/template';
+
+/** A held number to text, plain in memory only until it is re-sealed. */
+export interface ReceivedNumber {
+  subscriberId: string;
+  /** E.164, or null when the envelope held something that is not a Pakistani mobile number. */
+  e164: string | null;
+  raw: string;
+  masked: string;
+}
+
+/** A PersonExposed event, validated and with its contact points opened. */
+export interface ReceivedExposure {
+  idempotencyKey: string;
+  exposureId: string;
+  incidentId: string;
+  revision: number;
+  personId: string;
+  change: NoticeChange;
+  tier: RiskTier;
+  /** The language the producer gave, or null when it gave none the notifier has templates for. */
+  requestedLanguage: string;
+  language: Language;
+  categories: number[];
+  newCategories: number[];
+  actions: ProtectiveAction[];
+  channels: Channel[];
+  attackVectors: number[];
+  policyVersion: string;
+  policyRule: string;
+  dryRun: boolean;
+  noticeAlreadySent: boolean;
+  detectedAt: Date | null;
+  occurredTo: Date | null;
+  jurisdiction: string;
+  numbers: ReceivedNumber[];
+  email: { address: string; masked: string } | null;
+  needsEnrollment: boolean;
+}
+
+export interface ReceivedEnrollment {
+  enrollmentId: string;
+  incidentId: string;
+  personId: string;
+  exposureIdempotencyKey: string;
+  activationCode: string;
+  enrollBy: Date | null;
+  monitoringMonths: number;
+  actions: number[];
+}
+
+export interface ReceivedControl {
+  controlId: string;
+  incidentId: string;
+  revision: number;
+  action: 'paused' | 'resumed' | 'released';
+  decidedAt: Date;
+}
+
+function decode<Desc extends DescMessage>(schema: Desc, message: InboundMessage): MessageShape<Desc> {
+  if (!message.value || message.value.length === 0)
+    throw new NotifierException(NotifierErrorCode.MalformedPayload, 'empty message value');
+  try {
+    return decodeBinary(schema, message.value);
+  } catch (error) {
+    if (error instanceof ContractDecodeError)
+      throw new NotifierException(NotifierErrorCode.MalformedPayload, redactPiiInText(error.message));
+    throw error;
+  }
+}
+
+function required(value: string, field: string): string {
+  if (!value) throw new NotifierException(NotifierErrorCode.MissingField, `${field} is required`);
+  return value;
+}
+
+function change(value: ExposureChange): NoticeChange {
+  switch (value) {
+    case ExposureChange.UNSPECIFIED:
+    case ExposureChange.NEW:
+      return 'new';
+    case ExposureChange.WIDENED:
+      return 'widened';
+    case ExposureChange.RETRACTED:
+      return 'retracted';
+  }
+}
+
+/** Decodes and validates the three topics the notifier consumes; opens contact envelopes for the service. */
+export class NoticeEventsDecoder {
+  constructor(private readonly sealer: ContactSealer) {}
+
+  exposure(message: InboundMessage): ReceivedExposure {
+    const event = decode(PersonExposedSchema, message);
+    const personId = required(event.personId, 'person_id');
+    if (message.key !== personId)
+      throw new NotifierException(NotifierErrorCode.KeyMismatch, 'the message key must be the person id');
+    const incidentId = required(event.incidentId, 'incident_id');
+    const idempotencyKey = required(event.idempotencyKey, 'idempotency_key');
+    if (event.revision < 1) throw new NotifierException(NotifierErrorCode.MissingField, 'revision must be 1 or more');
+    if (event.tier === RiskTier.UNSPECIFIED || !(event.tier in RiskTier)) {
+      throw new NotifierException(NotifierErrorCode.InvalidField, 'tier is missing or unknown');
+    }
+    const requested = event.language.trim().toLowerCase();
+    const numbers = event.subscriptions
+      // A recycled number now belongs to someone else; machine-to-machine SIMs have no reader.
+      .filter((subscription) => subscription.stillHeld && subscription.lineType !== LineType.MACHINE_TO_MACHINE)
+      .filter((subscription) => subscription.msisdnCiphertext.length > 0)
+      .map((subscription): ReceivedNumber => {
+        const raw = this.sealer.openUpstream(
+          subscription.msisdnCiphertext,
+          UpstreamAad.msisdn(subscription.subscriberId),
+          'msisdn_ciphertext',
+        );
+        let e164: string | null = null;
+        try {
+          e164 = normalizeMsisdn(raw);
+        } catch {
+          e164 = null;
+        }
+        return {
+          subscriberId: subscription.subscriberId,
+          e164,
+          raw,
+          masked: e164 ? maskMsisdn(e164) : subscription.msisdnMasked || '***',
+        };
+      });
+    let email: ReceivedExposure['email'] = null;
+    if (event.emailCiphertext.length > 0) {
+      const opened = this.sealer.openUpstream(event.emailCiphertext, UpstreamAad.email(), 'email_ciphertext');
+      try {
+        const address = normalizeEmail(opened);
+        email = { address, masked: maskEmail(address) };
+      } catch {
+        email = null; // an address that is not one cannot be written to
+      }
+    }
+    const notice = change(event.change);
+    return {
+      idempotencyKey,
+      exposureId: event.exposureId || idempotencyKey,
+      incidentId,
+      revision: event.revision,
+      personId,
+      change: notice,
+      tier: event.tier,
+      requestedLanguage: requested,
+      language: requested === 'en' ? 'en' : 'ur',
+      categories: [...new Set(event.categories)],
+      newCategories: [...new Set(event.newCategories)],
+      actions: [...new Set(event.actions)],
+      channels: [...new Set(event.channels)],
+      attackVectors: [...new Set(event.attackVectors)],
+      policyVersion: event.policyVersion,
+      policyRule: event.policyRule,
+      dryRun: event.dryRun,
+      noticeAlreadySent: event.noticeAlreadySent,
+      detectedAt: event.detectedAt ? timestampDate(event.detectedAt) : null,
+      occurredTo: event.occurredTo ? timestampDate(event.occurredTo) : null,
+      jurisdiction: event.jurisdiction || 'PK',
+      numbers,
+      email,
+      needsEnrollment: notice !== 'retracted' && event.actions.includes(ProtectiveAction.FRAUD_MONITORING),
+    };
+  }
+
+  enrollment(message: InboundMessage): ReceivedEnrollment {
+    const event = decode(EnrollmentCreatedSchema, message);
+    const personId = required(event.personId, 'person_id');
+    if (message.key !== personId)
+      throw new NotifierException(NotifierErrorCode.KeyMismatch, 'the message key must be the person id');
+    const enrollmentId = required(event.enrollmentId, 'enrollment_id');
+    if (event.activationCodeCiphertext.length === 0)
+      throw new NotifierException(NotifierErrorCode.MissingField, 'activation_code_ciphertext is required');
+    return {
+      enrollmentId,
+      incidentId: required(event.incidentId, 'incident_id'),
+      personId,
+      exposureIdempotencyKey: required(event.exposureIdempotencyKey, 'exposure_idempotency_key'),
+      activationCode: this.sealer.openUpstream(
+        event.activationCodeCiphertext,
+        UpstreamAad.activationCode(enrollmentId),
+        'activation_code_ciphertext',
+      ),
+      enrollBy: event.enrollBy ? timestampDate(event.enrollBy) : null,
+      monitoringMonths: event.monitoringMonths,
+      actions: [...new Set(event.actions)],
+    };
+  }
+
+  control(message: InboundMessage): ReceivedControl {
+    const event = decode(IncidentControlSchema, message);
+    const incidentId = required(event.incidentId, 'incident_id');
+    if (message.key !== incidentId)
+      throw new NotifierException(NotifierErrorCode.KeyMismatch, 'the message key must be the incident id');
+    const decidedAt = event.decidedAt ? timestampDate(event.decidedAt) : null;
+    if (!decidedAt) throw new NotifierException(NotifierErrorCode.MissingField, 'decided_at is required');
+    const base = {
+      controlId: required(event.controlId, 'control_id'),
+      incidentId,
+      revision: event.revision,
+      decidedAt,
+    };
+    switch (event.action) {
+      case ControlAction.PAUSED:
+        return { ...base, action: 'paused' };
+      case ControlAction.RESUMED:
+        return { ...base, action: 'resumed' };
+      case ControlAction.RELEASED:
+        return { ...base, action: 'released' };
+      case ControlAction.UNSPECIFIED:
+        throw new NotifierException(NotifierErrorCode.MissingField, 'action is required');
+    }
+    throw new NotifierException(NotifierErrorCode.InvalidField, 'action is not one the notifier knows');
+  }
+}

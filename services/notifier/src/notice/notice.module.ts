@@ -1,0 +1,26 @@
+import { Module } from '@nestjs/common';
+import { ContactSealer } from '../shared/contact-sealer';
+import { NOTIFIER_CONFIG } from '../shared/tokens';
+import type { NotifierConfig } from '../config';
+import { IncidentControlRepository } from './incident-control.repository';
+import { NoticeConsumers } from './notice.consumers';
+import { NoticeController } from './notice.controller';
+import { NoticeEventsDecoder } from './notice-events.decoder';
+import { NoticeRepository } from './notice.repository';
+import { NoticeService } from './notice.service';
+
+@Module({
+  controllers: [NoticeConsumers, NoticeController],
+  providers: [
+    NoticeRepository,
+    IncidentControlRepository,
+    NoticeService,
+    {
+      provide: NoticeEventsDecoder,
+      inject: [NOTIFIER_CONFIG],
+      useFactory: (config: NotifierConfig) => new NoticeEventsDecoder(new ContactSealer(config.cipher)),
+    },
+  ],
+  exports: [NoticeService],
+})
+export class NoticeModule {}

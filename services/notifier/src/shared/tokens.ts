@@ -1,0 +1,2 @@
+/** Injection token for the notifier's validated configuration. */
+export const NOTIFIER_CONFIG = Symbol('NOTIFIER_CONFIG');

@@ -1,0 +1,20 @@
+import { Topics } from '@bnp/contracts';
+
+/** The topics the notifier reads and writes, with the configured prefix (empty in production). */
+export interface NotifierTopics {
+  exposure: string;
+  fraudEnrollments: string;
+  incidentControl: string;
+  notificationLog: string;
+}
+
+export const NOTIFIER_TOPICS = Symbol('NOTIFIER_TOPICS');
+
+export function notifierTopics(prefix: string): NotifierTopics {
+  return {
+    exposure: `${prefix}${Topics.exposure}`,
+    fraudEnrollments: `${prefix}${Topics.fraudEnrollments}`,
+    incidentControl: `${prefix}${Topics.incidentControl}`,
+    notificationLog: `${prefix}${Topics.notificationLog}`,
+  };
+}

@@ -1,0 +1,94 @@
+import { ProtectiveAction } from '@bnp/contracts';
+import type { NoticeContext, SmsTemplate, TierName } from './template';
+import { bySeverity, CATEGORY_WORDS, formatDate } from './vocabulary';
+
+// Short first notices. No links: a real notice has to be checkable by calling the helpline, since
+// scammers text leaked customers with lookalike links. Plain GSM-7 characters only (no curly quotes),
+// so an English SMS is never switched to UCS-2.
+const VERSION = '2026-11-25.1';
+const SMS_CATEGORY_LIMIT = 3;
+
+function categories(context: NoticeContext, source: 'all' | 'new'): string {
+  const list = bySeverity(source === 'all' ? context.categories : context.newCategories);
+  const named = list.slice(0, SMS_CATEGORY_LIMIT).map((category) => CATEGORY_WORDS.en[category].short);
+  const more = list.length - named.length;
+  const text = named.length > 1 ? `${named.slice(0, -1).join(', ')} & ${named.at(-1)}` : (named[0] ?? 'personal data');
+  return more > 0 ? `${text} +${more} more` : text;
+}
+
+function protection(context: NoticeContext): string {
+  const parts: string[] = [];
+  const has = (action: ProtectiveAction) => context.actions.includes(action);
+  if (has(ProtectiveAction.SIM_SWAP_LOCK) || has(ProtectiveAction.PORT_OUT_LOCK))
+    parts.push('We locked SIM swap on your number.');
+  if (has(ProtectiveAction.PIN_RESET)) parts.push('Your PIN was reset.');
+  if (has(ProtectiveAction.FRAUD_MONITORING)) {
+    parts.push(context.activationCode ? `Fraud-watch code ${context.activationCode}.` : 'Protection details follow.');
+  }
+  return parts.join(' ');
+}
+
+const DO_NOW: Record<TierName, string> = {
+  critical: 'Never share PIN/OTP; tell your bank of odd activity.',
+  high: 'Never share PIN/OTP; we never ask for it.',
+  medium: 'Be wary of callers who know about you.',
+  low: 'Beware of scam calls and texts.',
+};
+
+function footer(context: NoticeContext): string {
+  return `Help ${context.helpline} Ref ${context.referenceCode}`;
+}
+
+function noticeTemplate(tier: TierName): SmsTemplate {
+  return {
+    id: `notice.sms.en.${tier}`,
+    version: VERSION,
+    purpose: 'notice',
+    channel: 'sms',
+    language: 'en',
+    tier,
+    maxSegments: 3,
+    render(context) {
+      const found = formatDate(context.detectedAt);
+      const opening =
+        context.change === 'widened'
+          ? `${context.operatorName} update: the data breach also exposed your ${categories(context, 'new')}.`
+          : `${tier === 'critical' ? 'URGENT ' : ''}${context.operatorName}: a data breach${found ? ` found ${found}` : ''} exposed your ${categories(context, 'all')}.`;
+      const body = [opening, protection(context), DO_NOW[tier], footer(context)].filter(Boolean).join(' ');
+      return { body };
+    },
+  };
+}
+
+export const correctionSmsEn: SmsTemplate = {
+  id: 'correction.sms.en',
+  version: VERSION,
+  purpose: 'correction',
+  channel: 'sms',
+  language: 'en',
+  tier: null,
+  maxSegments: 2,
+  render: (context) => ({
+    body: `${context.operatorName} correction: our earlier breach message does not apply to you; your data was not affected. No action needed. ${footer(context)}`,
+  }),
+};
+
+export const protectionSmsEn: SmsTemplate = {
+  id: 'protection.sms.en',
+  version: VERSION,
+  purpose: 'protection',
+  channel: 'sms',
+  language: 'en',
+  tier: null,
+  maxSegments: 2,
+  render: (context) => ({
+    body: `${context.operatorName}: your free fraud-watch protection is ready. Activation code ${context.activationCode ?? '-'}. Activate it via the helpline. ${footer(context)}`,
+  }),
+};
+
+export const noticeSmsEn: Record<TierName, SmsTemplate> = {
+  critical: noticeTemplate('critical'),
+  high: noticeTemplate('high'),
+  medium: noticeTemplate('medium'),
+  low: noticeTemplate('low'),
+};
