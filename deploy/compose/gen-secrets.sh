@@ -14,5 +14,10 @@ umask 077
   echo "PII_BLIND_INDEX_KEY=$(head -c 32 /dev/urandom | base64 -w0)"
   echo "FRAUD_ACTIVATION_CODE_KEY=$(head -c 32 /dev/urandom | base64 -w0)"
   echo "MONITORING_PARTNER_API_KEY="
+  echo "NOTIFIER_LOG_HMAC_KEY=$(head -c 32 /dev/urandom | base64 -w0)"
+  # Twilio credentials cannot be generated: fill these in from the Twilio console.
+  echo "TWILIO_ACCOUNT_SID="
+  echo "TWILIO_AUTH_TOKEN="
+  echo "TWILIO_FROM="
 } >"$target"
 echo "wrote $target"
