@@ -10,6 +10,7 @@ import { ObservabilityModule, PinoNestLogger } from '@bnp/observability';
 import type { FraudGuardConfig } from './config';
 import { DevModule } from './dev/dev.module';
 import { EnrollmentModule } from './enrollment/enrollment.module';
+import { IncidentControlModule } from './incident-control/incident-control.module';
 import { InfrastructureModule } from './infrastructure.module';
 import { ProtectionModule } from './protection/protection.module';
 import { SchedulerModule } from './scheduler/scheduler.module';
@@ -23,6 +24,7 @@ class FraudGuardAppModule {
         ObservabilityModule.forRoot({ service: 'fraud-guard', logLevel: config.LOG_LEVEL, logger }),
         InfrastructureModule.forRoot(config),
         EnrollmentModule,
+        IncidentControlModule,
         ProtectionModule,
         SchedulerModule,
         ...(config.FRAUD_DEV_ENDPOINTS ? [DevModule] : []),
@@ -33,31 +35,39 @@ class FraudGuardAppModule {
 
 export interface FraudGuardApp {
   app: INestApplication;
-  consumer: ReliableKafkaServer;
+  /** The exposure and acknowledgement consumer, then the incident control consumer. */
+  consumers: ReliableKafkaServer[];
 }
 
-/** Builds fraud-guard: HTTP (health, metrics, the enrollment API), the exposure and acknowledgement consumers, the scheduler. */
+/**
+ * Builds fraud-guard: HTTP (health, metrics, the enrollment API), the exposure and acknowledgement
+ * consumers, the incident control consumer in a group of its own, the scheduler.
+ */
 export async function createFraudGuardApp(config: FraudGuardConfig, logger: Logger): Promise<FraudGuardApp> {
   const app = await NestFactory.create(FraudGuardAppModule.forRoot(config, logger), {
     logger: new PinoNestLogger(logger.child({ component: 'nest' })),
   });
   app.enableShutdownHooks();
   const kafka = app.get(Kafka);
-  const groupId = config.FRAUD_CONSUMER_GROUP;
+  const groups = [
+    { groupId: config.FRAUD_CONSUMER_GROUP, topics: [Topics.exposure, Topics.fraudProtectionAcks] },
+    // A pause must take effect while exposures are still queued: its own group reads it at once.
+    { groupId: config.FRAUD_CONTROL_CONSUMER_GROUP, topics: [Topics.incidentControl] },
+  ];
   if (config.KAFKA_CREATE_TOPICS) {
-    await ensureTopics(kafka, [
-      ...config.retryDelaysMs.map((_, index) => ({ topic: retryTopic(groupId, index + 1), numPartitions: 6 })),
-      { topic: deadLetterTopic(groupId), numPartitions: 6 },
-    ]);
+    await ensureTopics(
+      kafka,
+      groups.flatMap(({ groupId }) => [
+        ...config.retryDelaysMs.map((_, index) => ({ topic: retryTopic(groupId, index + 1), numPartitions: 6 })),
+        { topic: deadLetterTopic(groupId), numPartitions: 6 },
+      ]),
+    );
   }
-  const consumer = new ReliableKafkaServer({
-    kafka,
-    groupId,
-    topics: [Topics.exposure, Topics.fraudProtectionAcks],
-    retryDelaysMs: config.retryDelaysMs,
-    logger,
-    metrics: new KafkaConsumerMetrics(app.get(Registry)),
-  });
-  app.connectMicroservice({ strategy: consumer });
-  return { app, consumer };
+  const metrics = new KafkaConsumerMetrics(app.get(Registry));
+  const consumers = groups.map(
+    ({ groupId, topics }) =>
+      new ReliableKafkaServer({ kafka, groupId, topics, retryDelaysMs: config.retryDelaysMs, logger, metrics }),
+  );
+  for (const consumer of consumers) app.connectMicroservice({ strategy: consumer });
+  return { app, consumers };
 }

@@ -14,7 +14,20 @@ describe(loadFraudGuardConfig.name, () => {
       FRAUD_ACTIVATION_MAX_ATTEMPTS: 5,
       FRAUD_COMMAND_RESEND_AFTER_MS: 300_000,
       FRAUD_DEV_ENDPOINTS: false,
+      FRAUD_CONSUMER_GROUP: 'fraud-guard',
+      FRAUD_CONTROL_CONSUMER_GROUP: 'fraud-guard-control',
     });
+  });
+
+  it('refuses one consumer group for both the exposure and the incident control consumers', () => {
+    expect(() =>
+      loadFraudGuardConfig({
+        ...TEST_PII_KEYS,
+        FRAUD_ACTIVATION_CODE_KEY: key,
+        FRAUD_CONSUMER_GROUP: 'fraud',
+        FRAUD_CONTROL_CONSUMER_GROUP: 'fraud',
+      }),
+    ).toThrow(/FRAUD_CONTROL_CONSUMER_GROUP: must differ from FRAUD_CONSUMER_GROUP/);
   });
 
   it('fails at boot naming a missing or short activation code key, never its value', () => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  ConfigValidationError,
   databaseConfigShape,
   env,
   kafkaConfigShape,
@@ -21,6 +22,8 @@ export const fraudGuardConfigShape = {
   ...piiKeyConfigShape,
   PORT: env.port(3004),
   FRAUD_CONSUMER_GROUP: env.string('fraud-guard'),
+  // incident.control.v1 in a group of its own, so a pause never waits behind a backlog of exposures.
+  FRAUD_CONTROL_CONSUMER_GROUP: env.string('fraud-guard-control'),
   // Delays of the retry tiers; after the last one a failing message is dead-lettered.
   FRAUD_RETRY_DELAYS_MS: env.list('1000,10000,60000'),
   KAFKA_CREATE_TOPICS: env.bool(true),
@@ -51,5 +54,9 @@ export type FraudGuardConfig = ReturnType<typeof loadFraudGuardConfig>;
 
 export function loadFraudGuardConfig(source: NodeJS.ProcessEnv = process.env) {
   const config = loadConfig(fraudGuardConfigShape, source);
+  if (config.FRAUD_CONTROL_CONSUMER_GROUP === config.FRAUD_CONSUMER_GROUP) {
+    // One group with two subscriptions would keep rebalancing and hand topics to members that never asked for them.
+    throw new ConfigValidationError(['FRAUD_CONTROL_CONSUMER_GROUP: must differ from FRAUD_CONSUMER_GROUP']);
+  }
   return { ...config, retryDelaysMs: config.FRAUD_RETRY_DELAYS_MS.map(Number) };
 }

@@ -6,6 +6,7 @@ import { ActivationCodeEntity } from './activation/activation-code.entity';
 import { DryRunAssessmentEntity } from './enrollment/dry-run-assessment.entity';
 import { EnrollmentSubscriptionEntity } from './enrollment/enrollment-subscription.entity';
 import { EnrollmentEntity } from './enrollment/enrollment.entity';
+import { IncidentControlEntity } from './incident-control/incident-control.entity';
 import { PartnerTaskEntity } from './partner/partner-task.entity';
 import { ProtectionCommandEntity } from './protection/protection-command.entity';
 
@@ -23,6 +24,7 @@ export function createFraudGuardDataSource(url: string, poolSize = 10) {
       ActivationChallengeEntity,
       ActivationCodeEntity,
       PartnerTaskEntity,
+      IncidentControlEntity,
     ],
     migrations: [`${__dirname}/migrations/*.ts`],
     poolSize,

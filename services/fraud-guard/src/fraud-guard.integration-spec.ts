@@ -5,8 +5,10 @@ import type { INestApplication } from '@nestjs/common';
 import { Client } from 'pg';
 import request from 'supertest';
 import {
+  ControlAction,
   EnrollmentCreatedSchema,
   ExposureChange,
+  IncidentControlSchema,
   LineType,
   LogChannel,
   LogEntryKind,
@@ -36,10 +38,10 @@ import { SecretHasher, parseActivationCode } from './activation/activation-code'
 import { createFraudGuardApp } from './app';
 import { loadFraudGuardConfig, type FraudGuardConfig } from './config';
 import { aad } from './pii-context';
-import { KafkaTail } from './testing/kafka-tail';
 
 // A group of its own per run: another run on the same broker must not share its partitions.
 const GROUP = `fraud-guard-it-${randomUUID().slice(0, 8)}`;
+const CONTROL_GROUP = `${GROUP}-control`;
 const CODE_KEY = randomBytes(32);
 const { SIM_SWAP_LOCK, PORT_OUT_LOCK, PIN_RESET, FRAUD_MONITORING } = ProtectiveAction;
 const cipher = new FieldCipher(parseKeyRing(TEST_PII_KEYS.PII_ENCRYPTION_KEYS, TEST_PII_KEYS.PII_ACTIVE_KEY_ID));
@@ -101,7 +103,6 @@ function exposure(overrides: ExposureInit = {}): PersonExposed {
 
 describe('fraud-guard', () => {
   let kafka: KafkaTestClient;
-  let tail: KafkaTail;
   let partner: MonitoringPartnerStandIn;
   let config: FraudGuardConfig;
   let app: INestApplication;
@@ -120,6 +121,7 @@ describe('fraud-guard', () => {
     config = loadFraudGuardConfig(
       testEnv({
         FRAUD_CONSUMER_GROUP: GROUP,
+        FRAUD_CONTROL_CONSUMER_GROUP: CONTROL_GROUP,
         FRAUD_RETRY_DELAYS_MS: '300',
         FRAUD_ACTIVATION_CODE_KEY: CODE_KEY.toString('base64'),
         FRAUD_ACTIVATION_MAX_ATTEMPTS: '4',
@@ -135,12 +137,14 @@ describe('fraud-guard', () => {
     );
     // Other suites share the broker without resetting topics: consume only what this run produces.
     await startGroupAtEnd(kafka.kafka, GROUP, [Topics.exposure, Topics.fraudProtectionAcks]);
-    app = await startApp(); // creates the group's dead-letter topic
-    tail = await KafkaTail.start(kafka.kafka, [
+    await startGroupAtEnd(kafka.kafka, CONTROL_GROUP, [Topics.incidentControl]);
+    app = await startApp(); // creates the groups' dead-letter topics
+    await kafka.collect([
       Topics.fraudProtection,
       Topics.fraudEnrollments,
       Topics.notificationLog,
       deadLetterTopic(GROUP),
+      deadLetterTopic(CONTROL_GROUP),
     ]);
     db = new Client({ connectionString: TEST_DATABASE_URL });
     await db.connect();
@@ -148,7 +152,6 @@ describe('fraud-guard', () => {
 
   afterAll(async () => {
     await app?.close();
-    await tail?.close();
     await kafka?.close();
     await partner?.close();
     await db?.end();
@@ -159,6 +162,27 @@ describe('fraud-guard', () => {
       {
         key,
         value: Buffer.from(toBinary(PersonExposedSchema, event)),
+        headers: { 'content-type': 'application/protobuf' },
+      },
+    ]);
+
+  const control = (incidentId: string, action: ControlAction, decidedAt: Date | undefined, controlId = randomUUID()) =>
+    kafka.send(Topics.incidentControl, [
+      {
+        key: incidentId,
+        value: Buffer.from(
+          toBinary(
+            IncidentControlSchema,
+            create(IncidentControlSchema, {
+              controlId,
+              incidentId,
+              action,
+              actors: ['approver-1'],
+              reason: 'integration test',
+              decidedAt: decidedAt && timestampFromDate(decidedAt),
+            }),
+          ),
+        ),
         headers: { 'content-type': 'application/protobuf' },
       },
     ]);
@@ -181,19 +205,21 @@ describe('fraud-guard', () => {
       },
     ]);
 
+  /** What was published on a topic since the suite started, optionally only under one key. */
+  const published = (topic: string, key?: string) =>
+    kafka.messages(topic).filter((message) => key === undefined || message.key === key);
   const enrollmentsCreated = (personId: string) =>
-    tail
-      .messages(Topics.fraudEnrollments, personId)
-      .map((message) => decodeBinary(EnrollmentCreatedSchema, message.value!));
+    published(Topics.fraudEnrollments, personId).map((message) =>
+      decodeBinary(EnrollmentCreatedSchema, message.value!),
+    );
   const commandsFor = (personId: string) =>
-    tail
-      .messages(Topics.fraudProtection)
+    published(Topics.fraudProtection)
       .map((message) => ({ key: message.key, command: decodeBinary(ProtectionCommandSchema, message.value!) }))
       .filter(({ command }) => command.personId === personId);
   const logEntries = (personId: string) =>
-    tail
-      .messages(Topics.notificationLog, personId)
-      .map((message) => decodeBinary(NotificationLogEntrySchema, message.value!));
+    published(Topics.notificationLog, personId).map((message) =>
+      decodeBinary(NotificationLogEntrySchema, message.value!),
+    );
 
   const enrollmentRows = async (incidentId: string) =>
     (
@@ -235,6 +261,39 @@ describe('fraud-guard', () => {
     Number(
       (await db.query<{ n: string }>('SELECT count(*) AS n FROM fraud.outbox WHERE topic = $1', [topic])).rows[0]!.n,
     );
+
+  const controlRow = async (incidentId: string) =>
+    (
+      await db.query<{ paused: boolean; control_id: string }>(
+        'SELECT paused, control_id FROM fraud.incident_controls WHERE incident_id = $1',
+        [incidentId],
+      )
+    ).rows[0];
+  const partnerTasks = async (enrollmentIds: string[]) =>
+    (
+      await db.query<{ enrollment_id: string; status: string; attempts: number }>(
+        `SELECT enrollment_id, status, attempts FROM fraud.partner_tasks WHERE enrollment_id = ANY($1::uuid[]) AND operation = 'ENROLL'`,
+        [enrollmentIds],
+      )
+    ).rows;
+  const atPartner = (enrollmentId: string) =>
+    partner.enrollments().filter((record) => record.reference === enrollmentId);
+
+  /**
+   * Sends an undecodable control keyed by the incident (same partition) and waits until it is
+   * dead-lettered: every control sent before it for that incident was handled.
+   */
+  const settleControls = async (incidentId: string) => {
+    const markerId = randomUUID();
+    await control(incidentId, ControlAction.PAUSED, undefined, markerId);
+    await waitFor(
+      () =>
+        published(deadLetterTopic(CONTROL_GROUP), incidentId).some(
+          (message) => decodeBinary(IncidentControlSchema, message.value!).controlId === markerId,
+        ),
+      'the control marker dead-lettered',
+    );
+  };
 
   /** The code inside the person's EnrollmentCreated, opened as the notifier will open it. */
   const codeOf = async (personId: string) => {
@@ -463,8 +522,7 @@ describe('fraud-guard', () => {
     await acknowledge('SUB-unknown', stranger);
     const [dead] = await waitFor(
       () =>
-        tail.messages(deadLetterTopic(GROUP), 'SUB-unknown').length > 0 &&
-        tail.messages(deadLetterTopic(GROUP), 'SUB-unknown'),
+        published(deadLetterTopic(GROUP), 'SUB-unknown').length > 0 && published(deadLetterTopic(GROUP), 'SUB-unknown'),
       'dead letter',
     );
     expect(dead!.headers[FailureHeaders.errorCode]).toBe('UNKNOWN_COMMAND');
@@ -616,6 +674,186 @@ describe('fraud-guard', () => {
       expect(metrics.text).toMatch(/fraud_protection_commands_unacknowledged\{[^}]*\} \d+/);
       const health = await request(app.getHttpServer()).get('/health').expect(200);
       expect(health.body.checks).toEqual({ postgres: 'up', kafka: 'up' });
+    });
+  });
+  describe('pause and resume', () => {
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+    it('holds the commands and partner enrollments of a paused incident, sends each once on resume, and obeys only its newest control', async () => {
+      const incidentId = `INC-${randomUUID().slice(0, 8)}`;
+      const [resumedElsewhere, pausedElsewhere] = [
+        `INC-${randomUUID().slice(0, 8)}`,
+        `INC-${randomUUID().slice(0, 8)}`,
+      ];
+
+      // Commanded before the pause: that command stays sent, and its re-send waits out the pause.
+      const early = exposure({ incidentId });
+      await send(early);
+      await waitFor(() => commandsFor(early.personId).length === 1, 'the command sent before the pause');
+
+      const pausedAt = new Date();
+      const pauseId = randomUUID();
+      await control(incidentId, ControlAction.PAUSED, pausedAt, pauseId);
+      await waitFor(async () => (await controlRow(incidentId))?.paused === true, 'the pause recorded');
+      // Due at once; a re-send already under way waits for this update, so the attempt read after it is final.
+      await db.query(`UPDATE fraud.protection_commands SET next_send_at = now() WHERE person_id = $1`, [
+        early.personId,
+      ]);
+      const earlyAttempt = (await commandRows(early.personId))[0]!.attempt;
+
+      const highNumbers = [newMsisdn(), newMsisdn()];
+      const high = exposure({ incidentId, subscriptions: [held(highNumbers[0]), held(highNumbers[1]), recycled()] });
+      const critical = exposure({
+        incidentId,
+        tier: RiskTier.CRITICAL,
+        categories: [PiiCategory.CNIC, PiiCategory.CREDENTIALS],
+        actions: [SIM_SWAP_LOCK, PORT_OUT_LOCK, PIN_RESET, FRAUD_MONITORING],
+        subscriptions: [held(), recycled()],
+      });
+      await send(high);
+      await send(critical);
+
+      // Recorded and minted while paused, so the held notice carries the code once the incident resumes.
+      await codeOf(high.personId);
+      await codeOf(critical.personId);
+      const enrollments = (await enrollmentRows(incidentId)).filter((row) => row.person_id !== early.personId);
+      expect(enrollments.map((row) => row.person_id).sort()).toEqual([high.personId, critical.personId].sort());
+      for (const row of enrollments) expect(await codeHashes(row.id)).toHaveLength(1);
+      expect(enrollmentsCreated(high.personId)[0]).toMatchObject({ protectedSubscriptions: 2 });
+
+      // A resume decided before the pause arrives late; another incident resumes. Neither lets anything go.
+      await control(incidentId, ControlAction.RESUMED, new Date(pausedAt.getTime() - 60_000));
+      await control(resumedElsewhere, ControlAction.RESUMED, new Date(pausedAt.getTime() + 60_000));
+      // Another incident paused, and still paused once this one resumes: it must not hold anything of this one.
+      await control(pausedElsewhere, ControlAction.PAUSED, new Date(pausedAt.getTime() + 60_000));
+      await settleControls(incidentId);
+      await waitFor(
+        async () =>
+          (await controlRow(resumedElsewhere))?.paused === false &&
+          (await controlRow(pausedElsewhere))?.paused === true,
+        "the other incidents' controls",
+      );
+      expect(await controlRow(incidentId)).toEqual({ paused: true, control_id: pauseId });
+      // Many scheduler rounds (100 ms) and partner retry delays: nothing may leave meanwhile.
+      await sleep(2000);
+
+      expect(commandsFor(high.personId)).toEqual([]);
+      expect(commandsFor(critical.personId)).toEqual([]);
+      expect((await commandRows(early.personId))[0]!.attempt).toBe(earlyAttempt);
+      expect(commandsFor(early.personId).filter(({ command }) => command.attempt > earlyAttempt)).toEqual([]);
+      expect((await commandRows(high.personId)).map((row) => row.status)).toEqual(['HELD', 'HELD']);
+      expect((await commandRows(critical.personId)).map((row) => row.status)).toEqual(['HELD']);
+      const enrollmentIds = enrollments.map((row) => row.id);
+      for (const id of enrollmentIds) expect(atPartner(id)).toEqual([]);
+      expect((await partnerTasks(enrollmentIds)).map((task) => [task.status, task.attempts])).toEqual([
+        ['PENDING', 0],
+        ['PENDING', 0],
+      ]);
+      expect(logEntries(high.personId).filter((entry) => entry.kind === LogEntryKind.PROTECTION_COMMAND_SENT)).toEqual(
+        [],
+      );
+      expect(
+        logEntries(high.personId).find((entry) => entry.kind === LogEntryKind.ENROLLMENT_CREATED)?.detail,
+      ).toContain('held_while_paused=true');
+
+      await control(incidentId, ControlAction.RESUMED, new Date(pausedAt.getTime() + 1000));
+      await waitFor(
+        () => commandsFor(high.personId).length >= 2 && commandsFor(critical.personId).length >= 1,
+        'the held commands sent on resume',
+      );
+      await waitFor(() => enrollmentIds.every((id) => atPartner(id).length > 0), 'the partner enrollments on resume');
+      await waitFor(
+        () => commandsFor(early.personId).some(({ command }) => command.attempt === earlyAttempt + 1),
+        'the re-send that waited out the pause',
+      );
+      await waitFor(
+        async () => (await partnerTasks(enrollmentIds)).every((task) => task.status === 'DONE'),
+        'partner tasks done',
+      );
+
+      // Exactly one command per number still held, each a first attempt of the command recorded while paused.
+      const highRows = await commandRows(high.personId);
+      const firstSends = (personId: string) => commandsFor(personId).filter(({ command }) => command.attempt === 1);
+      expect(
+        firstSends(high.personId)
+          .map(({ key, command }) => [key, command.commandId])
+          .sort(),
+      ).toEqual(highRows.map((row) => [row.subscriber_id, row.command_id]).sort());
+      expect(highRows.map((row) => row.subscriber_id).sort()).toEqual(
+        high.subscriptions
+          .filter((subscription) => subscription.stillHeld)
+          .map((subscription) => subscription.subscriberId)
+          .sort(),
+      );
+      for (const { command } of firstSends(high.personId)) {
+        expect(command.actions).toEqual([SIM_SWAP_LOCK, PORT_OUT_LOCK]);
+        expect(highNumbers).toContain(cipher.decrypt(Buffer.from(command.msisdnCiphertext), aad.msisdn));
+      }
+      expect(firstSends(critical.personId).map(({ command }) => command.actions)).toEqual([
+        [SIM_SWAP_LOCK, PORT_OUT_LOCK, PIN_RESET],
+      ]);
+      expect((await commandRows(critical.personId)).map((row) => row.status)).toEqual(['SENT']);
+      for (const id of enrollmentIds) expect(atPartner(id)).toHaveLength(1);
+      await waitFor(
+        () =>
+          logEntries(high.personId).filter(
+            (entry) => entry.kind === LogEntryKind.PROTECTION_COMMAND_SENT && entry.status === 'sent',
+          ).length === 2,
+        'the sends logged',
+      );
+    });
+    it('sends held commands in the order they were decided, and queues commands decided after resume behind them', async () => {
+      const incidentId = `INC-${randomUUID().slice(0, 8)}`;
+      const pausedAt = new Date();
+      await control(incidentId, ControlAction.PAUSED, pausedAt);
+      await waitFor(async () => (await controlRow(incidentId))?.paused === true, 'the pause recorded');
+      const rev1 = exposure({ incidentId, subscriptions: [held(), held()] });
+      await send(rev1);
+      await codeOf(rev1.personId);
+
+      // The release job locks held rows before it sends them: holding their locks keeps the backlog in place.
+      const blocker = new Client({ connectionString: TEST_DATABASE_URL });
+      await blocker.connect();
+      try {
+        await blocker.query('BEGIN');
+        await blocker.query('SELECT 1 FROM fraud.protection_commands WHERE person_id = $1 FOR UPDATE', [rev1.personId]);
+        await control(incidentId, ControlAction.RESUMED, new Date(pausedAt.getTime() + 1000));
+        await waitFor(async () => (await controlRow(incidentId))?.paused === false, 'the resume recorded');
+        const rev2 = exposure({
+          incidentId,
+          personId: rev1.personId,
+          subscriptions: rev1.subscriptions,
+          revision: 2,
+          change: ExposureChange.WIDENED,
+          tier: RiskTier.CRITICAL,
+          newCategories: [PiiCategory.CREDENTIALS],
+          actions: [SIM_SWAP_LOCK, PORT_OUT_LOCK, PIN_RESET, FRAUD_MONITORING],
+        });
+        await send(rev2);
+        await waitFor(() => enrollmentsCreated(rev1.personId).length === 2, "the widening's EnrollmentCreated");
+        // Resumed, but the first revision's commands are not out yet: the PIN resets wait behind them.
+        expect((await commandRows(rev1.personId)).map((row) => [row.exposure_revision, row.status])).toEqual([
+          [1, 'HELD'],
+          [1, 'HELD'],
+          [2, 'HELD'],
+          [2, 'HELD'],
+        ]);
+        expect(commandsFor(rev1.personId)).toEqual([]);
+      } finally {
+        await blocker.query('COMMIT');
+        await blocker.end();
+      }
+
+      const firstSends = () => commandsFor(rev1.personId).filter(({ command }) => command.attempt === 1);
+      await waitFor(() => firstSends().length === 4, 'the four held commands sent');
+      for (const { subscriberId } of rev1.subscriptions) {
+        // One partition per key: the order received is the order sent.
+        expect(
+          firstSends()
+            .filter(({ key }) => key === subscriberId)
+            .map(({ command }) => command.actions),
+        ).toEqual([[SIM_SWAP_LOCK, PORT_OUT_LOCK], [PIN_RESET]]);
+      }
     });
   });
 });

@@ -1,4 +1,4 @@
-import { createLogger } from '@bnp/observability';
+import { createLogger, installShutdownDeadline } from '@bnp/observability';
 import { createFraudGuardApp } from './app';
 import { loadFraudGuardConfig } from './config';
 
@@ -8,6 +8,7 @@ async function main(): Promise<void> {
   if (config.FRAUD_DEV_ENDPOINTS)
     logger.warn('FRAUD_DEV_ENDPOINTS is on: one-time codes are readable over HTTP; never in production');
   const { app } = await createFraudGuardApp(config, logger);
+  installShutdownDeadline(config.SHUTDOWN_TIMEOUT_MS, logger);
   await app.startAllMicroservices();
   await app.listen(config.PORT, config.HTTP_HOST);
   logger.info({ url: `http://${config.HTTP_HOST}:${config.PORT}` }, 'fraud-guard listening');

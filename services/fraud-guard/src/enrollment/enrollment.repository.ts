@@ -2,8 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { OutboxWriter, type OutboxMessage } from '@bnp/messaging';
 import { PartnerTaskEntity, type PartnerOperation } from '../partner/partner-task.entity';
-import { ProtectionCommandEntity } from '../protection/protection-command.entity';
+import { ProtectionCommandEntity, type CommandStatus } from '../protection/protection-command.entity';
 import { ActivationCodeEntity } from '../activation/activation-code.entity';
+import { incidentPausedSql } from '../incident-control/incident-paused.sql';
 import { queryRows } from '../sql';
 import { DryRunAssessmentEntity } from './dry-run-assessment.entity';
 import { EnrollmentSubscriptionEntity } from './enrollment-subscription.entity';
@@ -25,7 +26,9 @@ export type NewEnrollment = Omit<
   | 'updatedAt'
 >;
 
-export type NewCommand = Omit<ProtectionCommandEntity, 'status' | 'acknowledgedAt' | 'ackDetail'>;
+export type NewCommand = Omit<ProtectionCommandEntity, 'status' | 'acknowledgedAt' | 'ackDetail'> & {
+  status: Extract<CommandStatus, 'SENT' | 'HELD'>;
+};
 
 /** Unit of work for one person's protection: everything inside commits together, outbox included. */
 export class EnrollmentTransaction {
@@ -137,6 +140,21 @@ export class EnrollmentTransaction {
     return new Map(rows.map((row) => [row.subscriber_id, new Set(row.actions)]));
   }
 
+  /**
+   * Whether this incident's new commands must be held rather than sent: it is paused, or commands held
+   * by a pause are still waiting for release (new ones queue behind them, so no number's commands
+   * overtake each other).
+   */
+  async mustHoldCommands(incidentId: string): Promise<boolean> {
+    const [row] = await queryRows<{ hold: boolean }>(
+      this.manager,
+      `SELECT ${incidentPausedSql('$1')} OR EXISTS (
+         SELECT 1 FROM "fraud"."protection_commands" WHERE "incident_id" = $1 AND "status" = 'HELD') AS "hold"`,
+      [incidentId],
+    );
+    return row?.hold === true;
+  }
+
   /** Inserts the commands and returns those that were new; the unique constraint is the last word on "already sent". */
   async insertCommands(commands: NewCommand[]): Promise<NewCommand[]> {
     if (commands.length === 0) return [];
@@ -146,12 +164,12 @@ export class EnrollmentTransaction {
          "exposure_revision", "actions", "msisdn_ciphertext", "msisdn_masked", "status", "attempt", "issued_at",
          "last_sent_at", "next_send_at")
        SELECT c.command_id, c.enrollment_id, c.incident_id, c.person_id, c.subscriber_id, c.exposure_revision,
-         string_to_array(c.actions, ',')::int[], c.msisdn_ciphertext, c.msisdn_masked, 'SENT', c.attempt, c.issued_at,
+         string_to_array(c.actions, ',')::int[], c.msisdn_ciphertext, c.msisdn_masked, c.status, c.attempt, c.issued_at,
          c.last_sent_at, c.next_send_at
        FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::int[], $7::text[], $8::bytea[],
-         $9::text[], $10::int[], $11::timestamptz[], $12::timestamptz[], $13::timestamptz[])
+         $9::text[], $10::int[], $11::timestamptz[], $12::timestamptz[], $13::timestamptz[], $14::text[])
          AS c(command_id, enrollment_id, incident_id, person_id, subscriber_id, exposure_revision, actions,
-           msisdn_ciphertext, msisdn_masked, attempt, issued_at, last_sent_at, next_send_at)
+           msisdn_ciphertext, msisdn_masked, attempt, issued_at, last_sent_at, next_send_at, status)
        ON CONFLICT DO NOTHING RETURNING "command_id"`,
       [
         commands.map((command) => command.commandId),
@@ -168,6 +186,7 @@ export class EnrollmentTransaction {
         commands.map((command) => command.issuedAt),
         commands.map((command) => command.lastSentAt),
         commands.map((command) => command.nextSendAt),
+        commands.map((command) => command.status),
       ],
     );
     const ids = new Set(inserted.map((row) => row.command_id));

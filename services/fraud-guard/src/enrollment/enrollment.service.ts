@@ -30,6 +30,8 @@ const DAY_MS = 86_400_000;
  * EnrollmentCreated and the notification log entries, all through the outbox, so the notifier has the
  * code before it queues the notice. The monitoring partner is only queued here and called later, on
  * its own. A widening revision adds commands for what is new; a narrowing one takes nothing back.
+ * While the incident is paused the commands are recorded HELD instead of written to the outbox
+ * (ADR 0007, "Pause and resume"); the enrollment, the code and EnrollmentCreated go ahead.
  */
 @Injectable()
 export class EnrollmentService {
@@ -105,13 +107,14 @@ export class EnrollmentService {
     await tx.insertEnrollment(enrollment);
     await tx.saveSubscriptions(enrollment.id, request.revision, request.subscriptions);
     const planned = planCommands(request.subscriptions, request.actions);
-    const commands = await tx.insertCommands(this.commandRows(enrollment.id, request, planned, now));
+    const held = planned.length > 0 && (await tx.mustHoldCommands(request.incidentId));
+    const commands = await tx.insertCommands(this.commandRows(enrollment.id, request, planned, now, held));
     if (request.actions.includes(ProtectiveAction.FRAUD_MONITORING)) {
       await tx.queuePartnerTask(enrollment.id, 'ENROLL', randomUUID());
     }
     const codeCiphertext = await this.mintCode(tx, enrollment.id, request);
     await tx.appendOutbox([
-      ...commands.flatMap(protectionCommandMessages),
+      ...(held ? [] : commands.flatMap(protectionCommandMessages)),
       enrollmentCreatedMessage(enrollment, codeCiphertext, commands.length),
       logEntryMessage({
         incidentId: request.incidentId,
@@ -120,7 +123,7 @@ export class EnrollmentService {
         subjectId: enrollment.id,
         kind: LogEntryKind.ENROLLMENT_CREATED,
         status: 'pending_activation',
-        detail: `actions=${actionNames(request.actions)} commands=${commands.length} enroll_by=${enrollment.enrollBy.toISOString()}`,
+        detail: `actions=${actionNames(request.actions)} commands=${commands.length}${heldNote(held)} enroll_by=${enrollment.enrollBy.toISOString()}`,
         occurredAt: now,
       }),
     ]);
@@ -142,7 +145,8 @@ export class EnrollmentService {
     const actions = [...existing.actions, ...addedActions].sort((a, b) => a - b);
     await tx.saveSubscriptions(existing.id, request.revision, request.subscriptions);
     const planned = planCommands(request.subscriptions, request.actions, await tx.commandedActions(existing.id));
-    const commands = await tx.insertCommands(this.commandRows(existing.id, request, planned, now));
+    const held = planned.length > 0 && (await tx.mustHoldCommands(request.incidentId));
+    const commands = await tx.insertCommands(this.commandRows(existing.id, request, planned, now, held));
     await tx.updateScope(existing.id, { actions, tier: request.tier, lastRevision: request.revision });
     const live = existing.status === 'PENDING_ACTIVATION' || existing.status === 'ACTIVE';
     if (addedActions.includes(ProtectiveAction.FRAUD_MONITORING) && live) {
@@ -151,7 +155,7 @@ export class EnrollmentService {
     const codeCiphertext = await this.mintCode(tx, existing.id, request);
     const widened = addedActions.length > 0 || commands.length > 0;
     await tx.appendOutbox([
-      ...commands.flatMap(protectionCommandMessages),
+      ...(held ? [] : commands.flatMap(protectionCommandMessages)),
       enrollmentCreatedMessage(
         { ...existing, actions, exposureIdempotencyKey: request.idempotencyKey },
         codeCiphertext,
@@ -164,7 +168,7 @@ export class EnrollmentService {
         subjectId: existing.id,
         kind: LogEntryKind.ENROLLMENT_CHANGED,
         status: widened ? 'widened' : 'code_reissued',
-        detail: `added_actions=${actionNames(addedActions)} commands=${commands.length}`,
+        detail: `added_actions=${actionNames(addedActions)} commands=${commands.length}${heldNote(held)}`,
         occurredAt: now,
       }),
     ]);
@@ -219,11 +223,13 @@ export class EnrollmentService {
     return 'narrowed';
   }
 
+  /** Held commands are sent by the release job once the incident resumes; their resend clock starts then. */
   private commandRows(
     enrollmentId: string,
     request: ProtectionRequest,
     planned: PlannedCommand[],
     now: Date,
+    held: boolean,
   ): NewCommand[] {
     return planned.map(({ subscription, actions }) => ({
       commandId: randomUUID(),
@@ -235,10 +241,16 @@ export class EnrollmentService {
       actions,
       msisdnCiphertext: subscription.msisdnCiphertext,
       msisdnMasked: subscription.msisdnMasked,
+      status: held ? 'HELD' : 'SENT',
       attempt: 1,
       issuedAt: now,
-      lastSentAt: now,
-      nextSendAt: new Date(now.getTime() + this.config.FRAUD_COMMAND_RESEND_AFTER_MS),
+      lastSentAt: held ? null : now,
+      nextSendAt: held ? null : new Date(now.getTime() + this.config.FRAUD_COMMAND_RESEND_AFTER_MS),
     }));
   }
+}
+
+/** For the notification log: the commands were decided but wait for the incident to resume. */
+function heldNote(held: boolean): string {
+  return held ? ' held_while_paused=true' : '';
 }

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { OutboxWriter, type OutboxMessage } from '@bnp/messaging';
 import { FRAUD_OUTBOX } from '../enrollment/enrollment.repository';
 import type { EnrollmentStatus } from '../enrollment/enrollment.entity';
+import { incidentPausedSql } from '../incident-control/incident-paused.sql';
 import { queryRows } from '../sql';
 import type { PartnerOperation, PartnerTaskStatus } from './partner-task.entity';
 
@@ -33,7 +34,9 @@ export class PartnerRepository {
 
   /**
    * Claims due tasks and leases them for `leaseMs`: a worker that dies mid-call leaves its task due
-   * again after the lease. A cancellation waits until the enrollment it undoes is settled.
+   * again after the lease. A cancellation waits until the enrollment it undoes is settled. An enrollment
+   * waits while its incident is paused, staying due for the first round after resume; a cancellation
+   * does not wait (ADR 0007, "Pause and resume").
    */
   async claimDue(limit: number, leaseMs: number): Promise<ClaimedTask[]> {
     const rows = await queryRows<{ id: string; enrollment_id: string; operation: PartnerOperation; attempts: number }>(
@@ -44,6 +47,9 @@ export class PartnerRepository {
            AND NOT (t."operation" = 'CANCEL' AND EXISTS (
              SELECT 1 FROM "fraud"."partner_tasks" e
              WHERE e."enrollment_id" = t."enrollment_id" AND e."operation" = 'ENROLL' AND e."status" = 'PENDING'))
+           AND NOT (t."operation" = 'ENROLL' AND EXISTS (
+             SELECT 1 FROM "fraud"."enrollments" en
+             WHERE en."id" = t."enrollment_id" AND ${incidentPausedSql('en."incident_id"')}))
          ORDER BY t."next_attempt_at" LIMIT $1 FOR UPDATE OF t SKIP LOCKED)
        UPDATE "fraud"."partner_tasks" t SET "attempts" = t."attempts" + 1,
          "next_attempt_at" = now() + $2::bigint * interval '1 millisecond'

@@ -1,6 +1,7 @@
 import { Column, Entity, Index, PrimaryColumn, Unique } from 'typeorm';
 
-export type CommandStatus = 'SENT' | 'APPLIED' | 'ALREADY_APPLIED' | 'REJECTED';
+/** HELD: decided while its incident was paused, not sent yet; it becomes SENT when the incident resumes. */
+export type CommandStatus = 'HELD' | 'SENT' | 'APPLIED' | 'ALREADY_APPLIED' | 'REJECTED';
 
 /**
  * One command to the operator's systems for one of the person's numbers. Re-sent with the same id
@@ -11,6 +12,7 @@ export type CommandStatus = 'SENT' | 'APPLIED' | 'ALREADY_APPLIED' | 'REJECTED';
 @Unique('UQ_protection_commands_enrollment_subscriber_revision', ['enrollmentId', 'subscriberId', 'exposureRevision'])
 @Index('IDX_protection_commands_due', ['nextSendAt'], { where: `"status" = 'SENT'` })
 @Index('IDX_protection_commands_enrollment', ['enrollmentId'])
+@Index('IDX_protection_commands_held', ['incidentId', 'exposureRevision', 'issuedAt'], { where: `"status" = 'HELD'` })
 export class ProtectionCommandEntity {
   @PrimaryColumn({ name: 'command_id', type: 'uuid', primaryKeyConstraintName: 'PK_protection_commands' })
   commandId!: string;
@@ -49,10 +51,11 @@ export class ProtectionCommandEntity {
   @Column({ name: 'issued_at', type: 'timestamptz' })
   issuedAt!: Date;
 
-  @Column({ name: 'last_sent_at', type: 'timestamptz' })
-  lastSentAt!: Date;
+  /** Null while HELD. */
+  @Column({ name: 'last_sent_at', type: 'timestamptz', nullable: true })
+  lastSentAt!: Date | null;
 
-  /** When to re-send if still unacknowledged; null once acknowledged. */
+  /** When to re-send if still unacknowledged; null while HELD and once acknowledged. */
   @Column({ name: 'next_send_at', type: 'timestamptz', nullable: true })
   nextSendAt!: Date | null;
 

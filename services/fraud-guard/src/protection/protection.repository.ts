@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { OutboxWriter, type OutboxMessage } from '@bnp/messaging';
 import { FRAUD_OUTBOX } from '../enrollment/enrollment.repository';
+import { incidentPausedSql } from '../incident-control/incident-paused.sql';
 import { queryRows } from '../sql';
 import type { CommandToSend } from './protection-command.message';
 
@@ -30,6 +31,9 @@ const COMMAND_COLUMNS = [
   'issued_at',
   'attempt',
 ];
+
+// One releaser at a time across instances: two releasing side by side could commit out of order.
+const RELEASE_LOCK = 'fraud:protection-commands:release-held';
 
 function commandColumns(alias?: string): string {
   return COMMAND_COLUMNS.map((column) => (alias ? `${alias}."${column}"` : `"${column}"`)).join(', ');
@@ -82,18 +86,49 @@ export class ProtectionTransaction {
   /**
    * Claims unacknowledged commands whose re-send is due and moves each to its next attempt. SKIP LOCKED
    * lets several instances share the work without sending one command twice in the same round.
+   * Commands of a paused incident wait: they stay due and go out on the first round after resume.
    */
   async claimDueResends(limit: number, baseDelayMs: number, maxDelayMs: number): Promise<CommandToSend[]> {
     const rows = await queryRows<CommandRow>(
       this.manager,
       `WITH due AS (
-         SELECT "command_id" FROM "fraud"."protection_commands"
-         WHERE "status" = 'SENT' AND "next_send_at" <= now()
-         ORDER BY "next_send_at" LIMIT $1 FOR UPDATE SKIP LOCKED)
+         SELECT pc."command_id" FROM "fraud"."protection_commands" pc
+         WHERE pc."status" = 'SENT' AND pc."next_send_at" <= now() AND NOT ${incidentPausedSql('pc."incident_id"')}
+         ORDER BY pc."next_send_at" LIMIT $1 FOR UPDATE OF pc SKIP LOCKED)
        UPDATE "fraud"."protection_commands" c SET "attempt" = c."attempt" + 1, "last_sent_at" = now(),
          "next_send_at" = now() + least($3::bigint, $2::bigint * power(2, c."attempt")::bigint) * interval '1 millisecond'
        FROM due WHERE c."command_id" = due."command_id" RETURNING ${commandColumns('c')}`,
       [limit, baseDelayMs, maxDelayMs],
+    );
+    return rows.map(toCommand);
+  }
+
+  /**
+   * Moves the oldest held commands of incidents no longer paused to SENT (first attempt, resend clock
+   * starting now) and returns them in the order they were decided: by incident, revision, then time.
+   * Returns nothing while another instance is releasing. Held commands are only ever written for an
+   * incident with a control row (paused, or queued behind a pause), so the join finds them all.
+   */
+  async releaseHeld(limit: number, resendAfterMs: number): Promise<CommandToSend[]> {
+    const [lock] = await queryRows<{ locked: boolean }>(
+      this.manager,
+      'SELECT pg_try_advisory_xact_lock(hashtext($1)) AS "locked"',
+      [RELEASE_LOCK],
+    );
+    if (lock?.locked !== true) return [];
+    const rows = await queryRows<CommandRow>(
+      this.manager,
+      `WITH due AS (
+         SELECT c."command_id" FROM "fraud"."protection_commands" c
+         WHERE c."status" = 'HELD' AND c."incident_id" IN (
+           SELECT p."incident_id" FROM "fraud"."incident_controls" p WHERE NOT p."paused")
+         ORDER BY c."incident_id", c."exposure_revision", c."issued_at", c."command_id" LIMIT $1 FOR UPDATE OF c),
+       released AS (
+         UPDATE "fraud"."protection_commands" c SET "status" = 'SENT', "last_sent_at" = now(),
+           "next_send_at" = now() + $2::bigint * interval '1 millisecond'
+         FROM due WHERE c."command_id" = due."command_id" RETURNING ${commandColumns('c')})
+       SELECT * FROM released ORDER BY "incident_id", "exposure_revision", "issued_at", "command_id"`,
+      [limit, resendAfterMs],
     );
     return rows.map(toCommand);
   }

@@ -62,6 +62,20 @@ export class ProtectionService {
     return outcome;
   }
 
+  /**
+   * Sends one batch of commands held while their incident was paused, now that it is not; returns how
+   * many. They go out as first attempts, in the order they were decided, each once (ADR 0007).
+   */
+  async releaseHeld(limit = 500): Promise<number> {
+    const released = await this.commands.inTransaction(async (tx) => {
+      const due = await tx.releaseHeld(limit, this.config.FRAUD_COMMAND_RESEND_AFTER_MS);
+      await tx.appendOutbox(due.flatMap(protectionCommandMessages));
+      return due.length;
+    });
+    if (released > 0) this.logger.info({ released }, 'protection commands held by a pause released');
+    return released;
+  }
+
   /** Re-sends one batch of due commands; returns how many. */
   async resendDue(limit = 500): Promise<number> {
     const resent = await this.commands.inTransaction(async (tx) => {

@@ -4,7 +4,8 @@ import { DataSource } from 'typeorm';
 
 /**
  * Backlogs someone should watch, read from the tables at scrape time: commands the operator has not
- * acknowledged (they are re-sent without limit) and partner tasks still waiting (an outage shows here).
+ * acknowledged (they are re-sent without limit), commands held by a paused incident, and partner tasks
+ * still waiting (an outage or a pause shows here).
  */
 @Injectable()
 export class BacklogMetrics implements OnModuleInit {
@@ -24,6 +25,19 @@ export class BacklogMetrics implements OnModuleInit {
           await count(
             dataSource,
             `SELECT count(*)::int AS n FROM "fraud"."protection_commands" WHERE "status" = 'SENT'`,
+          ),
+        );
+      },
+    });
+    new Gauge({
+      name: 'fraud_protection_commands_held',
+      help: 'Protection commands decided while their incident was paused, waiting for it to resume',
+      registers: [this.registry],
+      async collect() {
+        this.set(
+          await count(
+            dataSource,
+            `SELECT count(*)::int AS n FROM "fraud"."protection_commands" WHERE "status" = 'HELD'`,
           ),
         );
       },

@@ -12,7 +12,10 @@ const COMMAND_BATCH = 500;
 const PARTNER_BATCH = 20;
 const EXPIRY_BATCH = 1000;
 
-/** Re-sends unacknowledged commands, works the partner queue and expires enrollments, each on its own loop. */
+/**
+ * Sends commands held by a pause once their incident resumes, re-sends unacknowledged commands, works
+ * the partner queue and expires enrollments, each on its own loop.
+ */
 @Injectable()
 export class FraudScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly jobs: PeriodicJob[];
@@ -27,6 +30,13 @@ export class FraudScheduler implements OnApplicationBootstrap, OnModuleDestroy {
     const intervalMs = config.FRAUD_SCHEDULER_INTERVAL_MS;
     const log = logger.child({ component: 'scheduler' });
     this.jobs = [
+      new PeriodicJob({
+        name: 'command-release',
+        intervalMs,
+        batchSize: COMMAND_BATCH,
+        logger: log,
+        run: () => protection.releaseHeld(COMMAND_BATCH),
+      }),
       new PeriodicJob({
         name: 'command-resend',
         intervalMs,
