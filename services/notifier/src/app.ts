@@ -62,6 +62,7 @@ export async function createNotifierApp(config: NotifierConfig, logger: Logger):
       groupId: config.NOTIFIER_CONSUMER_GROUP,
       topics: [topics.exposure, topics.fraudEnrollments, topics.incidentControl],
       concurrency: config.NOTIFIER_CONSUMER_CONCURRENCY,
+      keysAtOnce: config.NOTIFIER_CONSUMER_KEYS_AT_ONCE,
     },
     ...(config.NOTIFIER_LOG_WRITER_ENABLED
       ? [
@@ -69,6 +70,7 @@ export async function createNotifierApp(config: NotifierConfig, logger: Logger):
             groupId: config.NOTIFIER_LOG_WRITER_GROUP,
             topics: [topics.notificationLog],
             concurrency: config.NOTIFIER_LOG_WRITER_CONCURRENCY,
+            keysAtOnce: config.NOTIFIER_CONSUMER_KEYS_AT_ONCE,
           },
         ]
       : []),
@@ -91,7 +93,7 @@ export async function createNotifierApp(config: NotifierConfig, logger: Logger):
   }
   const metrics = new KafkaConsumerMetrics(app.get(Registry));
   const consumers = groups.map(
-    ({ groupId, topics: subscribed, concurrency }) =>
+    ({ groupId, topics: subscribed, concurrency, keysAtOnce }) =>
       new PrefixedKafkaServer(
         {
           kafka,
@@ -99,6 +101,7 @@ export async function createNotifierApp(config: NotifierConfig, logger: Logger):
           topics: subscribed,
           retryDelaysMs: config.retryDelaysMs,
           partitionsConsumedConcurrently: concurrency,
+          keysConsumedConcurrently: keysAtOnce,
           sessionTimeoutMs: config.NOTIFIER_KAFKA_SESSION_TIMEOUT_MS,
           logger,
           metrics,

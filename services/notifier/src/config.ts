@@ -36,6 +36,11 @@ export const notifierConfigShape = {
   NOTIFIER_INSTANCE_ID: env.string(hostname()),
   NOTIFIER_CONSUMER_GROUP: env.string('notifier'),
   NOTIFIER_CONSUMER_CONCURRENCY: env.int(12, 1, 64),
+  /**
+   * Messages of one fetched batch handled at once (never two of one key): recording batches its writes,
+   * so this is what lets hundreds of events share one transaction instead of one per partition.
+   */
+  NOTIFIER_CONSUMER_KEYS_AT_ONCE: env.int(200, 1, 5000),
   /** How long the broker waits for a silent consumer before handing its partitions to another (a killed instance). */
   NOTIFIER_KAFKA_SESSION_TIMEOUT_MS: env.int(30_000, 6000, 300_000),
   NOTIFIER_RETRY_DELAYS_MS: env.list('1000,10000,60000'),

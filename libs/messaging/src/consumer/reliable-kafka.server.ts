@@ -1,5 +1,5 @@
 import { CustomTransportStrategy, Server } from '@nestjs/microservices';
-import type { Consumer, EachMessagePayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import type { Consumer, EachBatchPayload, EachMessagePayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { lastValueFrom } from 'rxjs';
 import type { Logger } from 'pino';
 import { redactPiiInText } from '@bnp/pii';
@@ -16,6 +16,13 @@ export interface ReliableKafkaOptions {
   /** One retry tier per entry: how long a failed message waits before its next attempt. */
   retryDelaysMs: number[];
   partitionsConsumedConcurrently?: number;
+  /**
+   * Messages of one fetched batch handled at once, never two of the same key (their order is kept).
+   * 1 (the default) handles a partition's messages one by one. More lets a handler that batches its
+   * writes see hundreds of messages together instead of one per partition; the batch's offsets are
+   * committed once every message before them is done.
+   */
+  keysConsumedConcurrently?: number;
   sessionTimeoutMs?: number;
   fromBeginning?: boolean;
   logger: Logger;
@@ -73,10 +80,19 @@ export class ReliableKafkaServer extends Server implements CustomTransportStrate
     this.mainConsumer = kafka.consumer({ groupId, sessionTimeout: this.options.sessionTimeoutMs ?? 30000 });
     await this.mainConsumer.connect();
     await this.mainConsumer.subscribe({ topics, fromBeginning: this.options.fromBeginning ?? true });
-    await this.mainConsumer.run({
-      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
-      eachMessage: (payload) => this.consume(payload, false),
-    });
+    const keysAtOnce = this.options.keysConsumedConcurrently ?? 1;
+    await this.mainConsumer.run(
+      keysAtOnce > 1
+        ? {
+            partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
+            eachBatchAutoResolve: false,
+            eachBatch: (payload) => this.consumeBatch(payload, keysAtOnce),
+          }
+        : {
+            partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
+            eachMessage: (payload) => this.consume(payload, false),
+          },
+    );
 
     if (this.retryTopics.length > 0) {
       this.retryConsumer = kafka.consumer({ groupId: `${groupId}.retry`, sessionTimeout: 30000 });
@@ -104,6 +120,55 @@ export class ReliableKafkaServer extends Server implements CustomTransportStrate
 
   unwrap<T>(): T {
     return { main: this.mainConsumer, retry: this.retryConsumer, producer: this.producer } as T;
+  }
+
+  /**
+   * Handles a fetched batch: messages of one key in order, up to `keysAtOnce` keys at a time. Offsets
+   * are resolved only up to the first message not yet done, so a rebalance or a crash mid-batch
+   * redelivers the rest (handlers are idempotent) and skips nothing.
+   */
+  private async consumeBatch(payload: EachBatchPayload, keysAtOnce: number): Promise<void> {
+    const { batch } = payload;
+    const heartbeat = () => payload.heartbeat();
+    const byKey = new Map<string, KafkaMessage[]>();
+    batch.messages.forEach((message, index) => {
+      // Messages without a key have no order to keep among themselves.
+      const key = message.key ? `k:${message.key.toString('base64')}` : `i:${index}`;
+      const messages = byKey.get(key);
+      if (messages) messages.push(message);
+      else byKey.set(key, [message]);
+    });
+    const done = new Set<string>();
+    const queue = [...byKey.values()];
+    let stopped = false;
+    const worker = async (): Promise<void> => {
+      for (let messages = queue.shift(); messages; messages = queue.shift()) {
+        for (const message of messages) {
+          if (!payload.isRunning() || payload.isStale()) {
+            stopped = true;
+            return;
+          }
+          await this.consume(
+            { topic: batch.topic, partition: batch.partition, message, heartbeat, pause: () => payload.pause() },
+            false,
+          );
+          done.add(message.offset);
+        }
+      }
+    };
+    const beat = setInterval(() => void heartbeat().catch(() => undefined), 1000);
+    try {
+      await Promise.all(Array.from({ length: Math.min(keysAtOnce, queue.length) }, worker));
+    } finally {
+      clearInterval(beat);
+    }
+    let last: string | undefined;
+    for (const message of batch.messages) {
+      if (!done.has(message.offset)) break;
+      last = message.offset;
+    }
+    if (last !== undefined) payload.resolveOffset(last);
+    if (!stopped) await payload.commitOffsetsIfNecessary();
   }
 
   private async consume(payload: EachMessagePayload, fromRetryTopic: boolean): Promise<void> {

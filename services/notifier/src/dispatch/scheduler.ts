@@ -16,6 +16,8 @@ import { SendBudget } from './send-budget';
 const LOOKAHEAD_MS = 1000;
 /** Each SMS claim takes about this much sending time: large enough that claiming keeps ahead of sending. */
 const BATCH_WINDOW_MS = 1000;
+/** Rows per claim at most (one transaction renders and records each attempt). */
+const MAX_CLAIM = 1000;
 const HOUSEKEEPING_MS = 1000;
 const MIN_CLAIM_GAP_MS = 50;
 /** Claimed deliveries whose answers are still being written, at most (bounds memory if the database is slow). */
@@ -106,24 +108,27 @@ export class Scheduler implements OnApplicationBootstrap, OnApplicationShutdown 
     this.log.info('scheduler stopped');
   }
 
+  /**
+   * Keeps between LOOKAHEAD_MS and LOOKAHEAD_MS + BATCH_WINDOW_MS of the shared budget booked ahead of
+   * now, one claim per window: at 500 segments/s that is one claim of ~200 messages a second, not a
+   * claim per freed request slot. Requests in flight are capped separately, when each send starts.
+   */
   private async smsLane(): Promise<void> {
     const msPerSegment = this.budget.msPerSegment();
     while (this.running) {
-      // Requests to Twilio at once (its account-wide limit), and claimed deliveries not yet finished.
-      const free = Math.min(
-        this.config.TWILIO_MAX_CONCURRENCY - this.requests - this.pendingTimers.size,
-        MAX_UNFINISHED - this.inFlight.size - this.pendingTimers.size,
-      );
-      if (free <= 0) {
-        await this.sleep(5);
-        continue;
-      }
       const ahead = this.bookedUntil - Date.now();
       if (ahead > LOOKAHEAD_MS) {
         await this.sleep(ahead - LOOKAHEAD_MS);
         continue;
       }
-      const batch = Math.max(1, Math.min(free, 500, Math.floor(BATCH_WINDOW_MS / msPerSegment / this.averageSegments)));
+      // Claimed deliveries not yet finished (booked, in flight, or writing their answer) bound memory.
+      const free = MAX_UNFINISHED - this.inFlight.size - this.pendingTimers.size;
+      if (free <= 0) {
+        await this.sleep(5);
+        continue;
+      }
+      const window = LOOKAHEAD_MS + BATCH_WINDOW_MS - Math.max(0, ahead);
+      const batch = Math.max(1, Math.min(free, MAX_CLAIM, Math.ceil(window / msPerSegment / this.averageSegments)));
       const claimed = await this.dispatch.claim('sms', batch, isQuiet(this.config.quietHours, new Date()));
       if (claimed.length === 0) {
         await this.waitForWork('sms');
@@ -138,10 +143,16 @@ export class Scheduler implements OnApplicationBootstrap, OnApplicationShutdown 
         ready.map(({ claimed: item, body }) => ({
           id: item.row.delivery_id,
           segments: body.segments,
-          send: () => this.dispatch.sendSms(item.row, body, this.countRequest),
+          send: () => this.withRequestSlot(() => this.dispatch.sendSms(item.row, body, this.countRequest)),
         })),
       );
     }
+  }
+
+  /** At most TWILIO_MAX_CONCURRENCY create calls of this instance wait for Twilio at once. */
+  private async withRequestSlot(send: () => Promise<void>): Promise<void> {
+    while (this.requests >= this.config.TWILIO_MAX_CONCURRENCY && this.running) await this.sleep(2);
+    await send();
   }
 
   /** Reserves the batch's segments in the shared budget and spaces the sends at the sender's rate. */
@@ -178,7 +189,7 @@ export class Scheduler implements OnApplicationBootstrap, OnApplicationShutdown 
         {
           id: item.row.delivery_id,
           segments: message.segments,
-          send: () => this.dispatch.sendSms(item.row, message, this.countRequest),
+          send: () => this.withRequestSlot(() => this.dispatch.sendSms(item.row, message, this.countRequest)),
         },
       ]);
     } else {
