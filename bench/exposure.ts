@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   };
   const kafka = new Kafka({ brokers: ['127.0.0.1:9092'], clientId: 'bench', logLevel: logLevel.NOTHING });
   await startGroupAtEnd(kafka, env.INTAKE_CONSUMER_GROUP, [Topics.breachEvents]);
-  await startGroupAtEnd(kafka, env.EXPOSURE_CONSUMER_GROUP, [Topics.incidentRevisions]);
+  await startGroupAtEnd(kafka, env.EXPOSURE_CONSUMER_GROUP, [Topics.incidentRevisions, Topics.inventoryChanges]);
   const services: ServiceProcess[] = [
     await startService('breach-intake', 3101, env),
     await startService('exposure', 3102, env),

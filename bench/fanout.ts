@@ -45,7 +45,7 @@ async function main(): Promise<void> {
   await startGroupAtEnd(
     new Kafka({ brokers: ['127.0.0.1:9092'], clientId: 'bench-fanout', logLevel: logLevel.NOTHING }),
     groupId,
-    [Topics.incidentRevisions],
+    [Topics.incidentRevisions, Topics.inventoryChanges],
   );
   const service = await startService('exposure', 3112, {
     DATABASE_URL: url,

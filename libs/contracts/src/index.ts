@@ -3,6 +3,7 @@ export * from './gen/breach/v1/types_pb';
 export * from './gen/breach/v1/breach_reported_pb';
 export * from './gen/incident/v1/incident_revision_pb';
 export * from './gen/incident/v1/incident_control_pb';
+export * from './gen/inventory/v1/inventory_change_pb';
 export * from './gen/exposure/v1/exposure_pb';
 export * from './gen/fraud/v1/fraud_pb';
 export * from './gen/notification/v1/notification_log_pb';

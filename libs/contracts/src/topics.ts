@@ -6,6 +6,7 @@ export const Topics = {
   incidentRevisions: 'incident.revisions.v1',
   /** Release gate and pause/resume decisions: incident.v1.IncidentControl, key = incident id. */
   incidentControl: 'incident.control.v1',
+  /** Directory and inventory changes: inventory.v1.InventoryChanged, key = subscriber id (asset id for assets). */
   inventoryChanges: 'inventory.changes.v1',
   exposure: 'exposure.v1',
   notificationLog: 'notification.log.v1',

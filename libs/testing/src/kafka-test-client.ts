@@ -96,7 +96,12 @@ export async function startGroupAtEnd(kafka: Kafka, groupId: string, topics: str
   const admin = kafka.admin();
   await admin.connect();
   try {
-    for (const topic of topics) await admin.resetOffsets({ groupId, topic, earliest: false });
+    // Explicit offsets: resetOffsets({ earliest: false }) stores -1 ("latest") for a group that has no
+    // offsets yet, which a new consumer then reads from the beginning.
+    for (const topic of topics) {
+      const ends = await admin.fetchTopicOffsets(topic);
+      await admin.setOffsets({ groupId, topic, partitions: ends.map(({ partition, high }) => ({ partition, offset: high })) });
+    }
   } finally {
     await admin.disconnect();
   }

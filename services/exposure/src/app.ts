@@ -10,6 +10,7 @@ import { ObservabilityModule, PinoNestLogger } from '@bnp/observability';
 import type { ExposureConfig } from './config';
 import { GateModule } from './gate/gate.module';
 import { InfrastructureModule } from './infrastructure.module';
+import { InventoryModule } from './inventory/inventory.module';
 import { RiskPolicy } from './policy/risk-policy';
 import { ResolutionModule } from './resolution/resolution.module';
 
@@ -22,6 +23,7 @@ class ExposureAppModule {
         ObservabilityModule.forRoot({ service: 'exposure', logLevel: config.LOG_LEVEL, logger }),
         InfrastructureModule.forRoot(config, policy),
         ResolutionModule,
+        InventoryModule,
         GateModule,
       ],
     };
@@ -33,7 +35,7 @@ export interface ExposureApp {
   consumer: ReliableKafkaServer;
 }
 
-/** Builds the exposure service: revision consumer, resolution worker, fan-out relay, gate API. */
+/** Builds the exposure service: revision and inventory consumers, resolution worker, fan-out relay, gate API. */
 export async function createExposureApp(config: ExposureConfig, logger: Logger): Promise<ExposureApp> {
   const policy = RiskPolicy.load(); // validated at boot: a broken policy file stops the service here
   const app = await NestFactory.create(ExposureAppModule.forRoot(config, logger, policy), {
@@ -51,7 +53,8 @@ export async function createExposureApp(config: ExposureConfig, logger: Logger):
   const consumer = new ReliableKafkaServer({
     kafka,
     groupId,
-    topics: [Topics.incidentRevisions],
+    // One group, so one set of retry tiers and one dead-letter topic for everything the service consumes.
+    topics: [Topics.incidentRevisions, Topics.inventoryChanges],
     retryDelaysMs: config.retryDelaysMs,
     logger,
     metrics: new KafkaConsumerMetrics(app.get(Registry)),

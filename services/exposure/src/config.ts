@@ -6,6 +6,7 @@ import {
   piiKeyConfigShape,
   serviceConfigShape,
 } from '@bnp/config';
+import { loadImportKeys } from './cli/import-config';
 
 export const exposureConfigShape = {
   ...serviceConfigShape,
@@ -36,5 +37,11 @@ export function loadExposureConfig(source: NodeJS.ProcessEnv = process.env) {
     }
     approvers.set(tokenSha256, name);
   }
-  return { ...config, retryDelaysMs: config.EXPOSURE_RETRY_DELAYS_MS.map(Number), approversByTokenHash: approvers };
+  return {
+    ...config,
+    retryDelaysMs: config.EXPOSURE_RETRY_DELAYS_MS.map(Number),
+    approversByTokenHash: approvers,
+    // Inventory changes carry plain CNICs, names and MSISDNs: they are encrypted and blind-indexed on arrival.
+    piiKeys: loadImportKeys(source),
+  };
 }

@@ -6,6 +6,7 @@ import { HoldingEntity } from './directory/holding.entity';
 import { PersonEntity } from './directory/person.entity';
 import { ScopeListEntity, ScopeListEntryEntity } from './directory/scope-list.entity';
 import { SubscriberEntity } from './directory/subscriber.entity';
+import { InventoryVersionEntity } from './inventory/inventory-version.entity';
 import { ExposureEventEntity } from './resolution/exposure-event.entity';
 import {
   ExposureIncidentEntity,
@@ -24,6 +25,7 @@ export const exposureEntities = [
   HoldingEntity,
   ScopeListEntity,
   ScopeListEntryEntity,
+  InventoryVersionEntity,
   ExposureRevisionEntity,
   ReleaseApprovalEntity,
   ExposureIncidentEntity,

@@ -5,7 +5,7 @@ import { BinaryCopyEncoder, CopyValue } from './binary-copy';
 import { CsvParser, CsvRecord } from './csv-parser';
 import { ImportErrorCode, ImportException } from './import.exception';
 import { RejectEntry, RejectReport } from './reject-report';
-import { CsvHeader, readHeader, RejectCode, RowResult } from './row-validation';
+import { CsvHeader, positionalHeader, readHeader, RejectCode, RowResult } from './row-validation';
 import { createStagingTableSql, qualified, StagingTable, StagingWriter } from './staging';
 
 /** A validated row, the physical line it starts on and its key (the id the file may repeat). */
@@ -110,12 +110,7 @@ export async function runCsvImport<C extends string, TRow>(
   const writer = new StagingWriter(db, handler.staging);
   const counts: PipelineCounts = { rowsRead: 0, inserted: 0, updated: 0, unchanged: 0, rejected: 0 };
   const inflight: Promise<EncodedBatch>[] = [];
-  let header: CsvHeader<C> | undefined = handler.headerless
-    ? {
-        width: handler.columns.length,
-        position: Object.fromEntries(handler.columns.map((column, i) => [column, i])) as Record<C, number>,
-      }
-    : undefined;
+  let header: CsvHeader<C> | undefined = handler.headerless ? positionalHeader(handler.columns) : undefined;
   let batch: Numbered<TRow>[] = [];
   let chunk = 0;
 

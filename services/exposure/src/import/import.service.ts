@@ -60,8 +60,12 @@ export interface ImportSummary extends PipelineCounts {
   };
 }
 
-// One import at a time: two would race on the current-holder index and on person ids.
-const IMPORT_LOCK_SQL = `SELECT pg_try_advisory_lock(hashtext('exposure.directory-import')) AS locked`;
+/**
+ * One import at a time: two would race on the current-holder index and on person ids. Inventory changes from Kafka take
+ * it shared, per transaction, so they wait (in the consumer's retry tiers) while an import runs.
+ */
+export const DIRECTORY_IMPORT_LOCK = 'exposure.directory-import';
+const IMPORT_LOCK_SQL = `SELECT pg_try_advisory_lock(hashtext('${DIRECTORY_IMPORT_LOCK}')) AS locked`;
 
 /**
  * Bulk-loads the operator's directory and inventory from CSV files (docs/import-formats.md): one connection, one

@@ -55,6 +55,14 @@ export interface CsvHeader<C extends string> {
 
 const HEADER_NAME = /^[A-Za-z_][A-Za-z0-9_ ]{0,40}$/;
 
+/** The header of fields given in `columns` order: headerless files, and values that do not come from a file. */
+export function positionalHeader<C extends string>(columns: readonly C[]): CsvHeader<C> {
+  return {
+    width: columns.length,
+    position: Object.fromEntries(columns.map((column, i) => [column, i])) as Record<C, number>,
+  };
+}
+
 /**
  * Maps the documented columns to their positions. Order is free; every column must be present exactly once and no
  * other column is allowed, so a holdings file passed as subscribers (or a file without header) fails before any row.

@@ -34,10 +34,15 @@ const STAGING: StagingTable = {
     { name: 'line_type', type: 'int2' },
     { name: 'account_status', type: 'int2' },
   ],
+  // Set by an inventory change older than the person's last one: the subscription is written, the person is not.
+  workColumns: ['keep_person boolean NOT NULL DEFAULT false'],
 };
 
 const T = qualified(STAGING);
 const FORMER = AccountStatus.Former;
+
+/** What encrypts and blind-indexes subscriber rows: the worker pool for files, an in-process cipher for one change. */
+export type RowCipher = Pick<CipherWorkerPool, 'encryptAndIndexBatch'>;
 
 /**
  * subscribers.csv: one row per SIM. Persons are grouped by CNIC (blind index); subscribers reference them.
@@ -47,7 +52,7 @@ export class SubscriberImport implements CsvImportHandler<SubscriberColumn, Subs
   readonly columns = SUBSCRIBER_COLUMNS;
   readonly staging = STAGING;
 
-  constructor(private readonly pool: CipherWorkerPool) {}
+  constructor(private readonly pool: RowCipher) {}
 
   validate(fields: readonly string[], header: CsvHeader<SubscriberColumn>): RowResult<SubscriberRow> {
     return validateSubscriberRow(fields, header);
@@ -106,6 +111,16 @@ export class SubscriberImport implements CsvImportHandler<SubscriberColumn, Subs
         row.accountStatus,
       ];
     });
+  }
+
+  /**
+   * For a change older than its person's last one (inventory changes, never files): the staged rows' persons keep their
+   * stored name, email and language. A person not stored yet is still created, or its subscription would have none.
+   */
+  async keepStoredPersons(db: ClientBase): Promise<void> {
+    await db.query(
+      `UPDATE ${T} s SET keep_person = true WHERE EXISTS (SELECT 1 FROM exposure.persons p WHERE p.cnic_bidx = s.cnic_bidx)`,
+    );
   }
 
   async mergeChunk(db: ClientBase): Promise<ChunkResult> {
@@ -181,17 +196,18 @@ WHERE r.rank > 1 AND r.line = s.line`;
  * One person per CNIC blind index. The latest line of the chunk gives the name and language; the latest line with an
  * email gives the email, and a row without one never erases a stored email (SIM rows of one person often carry it on
  * one account only). A new person gets a random id; an existing one keeps its id and its CNIC envelope. The name
- * cannot be compared without decrypting, so existing persons are always rewritten (see ADR 0008).
+ * cannot be compared without decrypting, so existing persons are always rewritten (see ADR 0008). Rows marked
+ * keep_person (never from a file) leave their existing person as it is.
  */
 const UPSERT_PERSONS_SQL = `
 WITH latest AS (
   SELECT DISTINCT ON (cnic_bidx) cnic_bidx, cnic_enc, name_enc, language
-  FROM ${T} WHERE reject_code IS NULL
+  FROM ${T} WHERE reject_code IS NULL AND NOT keep_person
   ORDER BY cnic_bidx, line DESC
 ),
 latest_email AS (
   SELECT DISTINCT ON (cnic_bidx) cnic_bidx, email_enc, email_bidx, email_masked
-  FROM ${T} WHERE reject_code IS NULL AND email_bidx IS NOT NULL
+  FROM ${T} WHERE reject_code IS NULL AND email_bidx IS NOT NULL AND NOT keep_person
   ORDER BY cnic_bidx, line DESC
 ),
 upserted AS (

@@ -115,7 +115,7 @@ describe('exposure resolution on the real PostgreSQL and Kafka', () => {
     await fixture.holding(CDR, id('S4'), Region.KHYBER_PAKHTUNKHWA, '2026-03-10T00:00:00Z');
 
     kafka = new KafkaTestClient();
-    await startGroupAtEnd(kafka.kafka, `exposure-it-${run}`, [Topics.incidentRevisions]);
+    await startGroupAtEnd(kafka.kafka, `exposure-it-${run}`, [Topics.incidentRevisions, Topics.inventoryChanges]);
     const config = loadExposureConfig(
       testEnv({
         GATE_MAX_PEOPLE_WITHOUT_APPROVAL: '5',
