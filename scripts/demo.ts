@@ -9,7 +9,8 @@ import { create, toBinary, type MessageInitShape } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
-import { AttackVector, BreachReportedSchema, PiiCategory, Severity, Topics } from '@bnp/contracts';
+import { AttackVector, BreachReportedSchema, PiiCategory, Region, Severity, Topics } from '@bnp/contracts';
+import { isQuiet, parseQuietHours } from '../services/notifier/src/dispatch/quiet-hours';
 
 const ROOT = join(__dirname, '..');
 const EXPOSURE = 'http://127.0.0.1:3002';
@@ -98,32 +99,29 @@ async function main(): Promise<void> {
       ],
     });
 
-  await stage('revision 1: CRM records taken through phished employee accounts (DDoS as cover)', async () => {
-    await breach(
-      1,
-      [
-        {
-          assetId: 'crm.subscribers',
-          categories: [PiiCategory.NAME, PiiCategory.CNIC, PiiCategory.MSISDN, PiiCategory.POSTAL_ADDRESS],
-          scope: { kind: { case: 'all', value: {} } },
-        },
-      ],
-      'Staff accounts were phished and the CRM was exported while a DDoS hid the traffic.',
-    );
-    await waitForRevision(db, incidentId, 1, deadline);
-    await releaseAtGate(db, incidentId, 1);
-  });
+  // The phished accounts belonged to the southern regional office: they could export Sindh's and
+  // Balochistan's customers. The zero-day found later reached billing and call records of the same regions.
+  const south = { kind: { case: 'regions' as const, value: { regions: [Region.SINDH, Region.BALOCHISTAN] } } };
+  const crm = {
+    assetId: 'crm.subscribers',
+    categories: [PiiCategory.NAME, PiiCategory.CNIC, PiiCategory.MSISDN, PiiCategory.POSTAL_ADDRESS],
+    scope: south,
+  };
+  await stage(
+    'revision 1: CRM records of Sindh and Balochistan taken through phished staff accounts (DDoS as cover)',
+    async () => {
+      await breach(1, [crm], 'Staff accounts were phished and the CRM was exported while a DDoS hid the traffic.');
+      await waitForRevision(db, incidentId, 1, deadline);
+      await releaseAtGate(db, incidentId, 1);
+    },
+  );
   await stage('revision 2 (days later): a zero-day in billing adds payment data and call records', async () => {
     await breach(
       2,
       [
-        {
-          assetId: 'crm.subscribers',
-          categories: [PiiCategory.NAME, PiiCategory.CNIC, PiiCategory.MSISDN, PiiCategory.POSTAL_ADDRESS],
-          scope: { kind: { case: 'all', value: {} } },
-        },
-        { assetId: 'billing.payment_methods', categories: [], scope: { kind: { case: 'all', value: {} } } },
-        { assetId: 'cdr.voice_2023q1', categories: [], scope: { kind: { case: 'all', value: {} } } },
+        crm,
+        { assetId: 'billing.payment_methods', categories: [], scope: south },
+        { assetId: 'cdr.voice_2023q1', categories: [], scope: south },
       ],
       'A zero-day in the billing system exposed payment methods and Q1 2023 call records.',
     );
@@ -194,28 +192,44 @@ interface Buckets {
   inProgress: number;
 }
 
+/**
+ * Puts every affected person in exactly one bucket. A person with a notice still pending is deferred when
+ * every pending notice is LOW or MEDIUM and Pakistan's quiet hours hold them now; otherwise in progress.
+ */
 async function buckets(db: Client, incidentId: string): Promise<Buckets> {
+  const quiet = isQuiet(parseQuietHours(process.env.NOTIFIER_QUIET_HOURS ?? '21-08'), new Date());
   const { rows } = await db.query<Buckets>(
     `WITH people AS (
        SELECT pe.person_id::text AS person_id,
               EXISTS (SELECT 1 FROM exposure.exposure_events e WHERE e.incident_id = pe.incident_id AND e.person_id = pe.person_id AND e.held AND e.published_at IS NULL) AS held,
-              (SELECT paused FROM exposure.incidents i WHERE i.incident_id = pe.incident_id) AS paused
+              coalesce((SELECT paused FROM exposure.incidents i WHERE i.incident_id = pe.incident_id), false) AS paused
        FROM exposure.person_exposures pe WHERE pe.incident_id = $1 AND pe.status = 'ACTIVE'),
      outcome AS (
        SELECT n.person_id,
+              bool_or(n.outcome = 'pending') AS pending,
               bool_or(n.outcome = 'reached') AS reached,
-              bool_and(n.outcome = 'unreachable') AS unreachable,
-              bool_or(EXISTS (SELECT 1 FROM notify.deliveries d WHERE d.notice_id = n.notice_id AND d.state IN ('waiting', 'queued') AND d.not_before > now())) AS deferred
-       FROM notify.notices n WHERE n.incident_id = $1 GROUP BY n.person_id)
+              bool_and(n.outcome <> 'pending' OR n.tier <= 2) AS only_low_pending
+       FROM notify.notices n WHERE n.incident_id = $1 GROUP BY n.person_id),
+     bucketed AS (
+       SELECT CASE
+                WHEN p.held THEN 'held'
+                WHEN p.paused THEN 'paused'
+                WHEN o.person_id IS NULL THEN 'inProgress'
+                WHEN NOT o.pending AND o.reached THEN 'notified'
+                WHEN NOT o.pending THEN 'unreachable'
+                WHEN $2::boolean AND o.only_low_pending THEN 'deferred'
+                ELSE 'inProgress'
+              END AS bucket
+       FROM people p LEFT JOIN outcome o ON o.person_id = p.person_id)
      SELECT count(*)::int AS affected,
-            count(*) FILTER (WHERE NOT p.held AND NOT p.paused AND o.reached)::int AS notified,
-            count(*) FILTER (WHERE NOT p.held AND NOT p.paused AND NOT coalesce(o.reached, false) AND o.unreachable)::int AS unreachable,
-            count(*) FILTER (WHERE NOT p.held AND NOT p.paused AND NOT coalesce(o.reached, false) AND NOT coalesce(o.unreachable, false) AND o.deferred)::int AS deferred,
-            count(*) FILTER (WHERE NOT p.held AND p.paused)::int AS paused,
-            count(*) FILTER (WHERE p.held)::int AS held,
-            count(*) FILTER (WHERE NOT p.held AND NOT p.paused AND NOT coalesce(o.reached, false) AND NOT coalesce(o.unreachable, false) AND NOT coalesce(o.deferred, false))::int AS "inProgress"
-     FROM people p LEFT JOIN outcome o ON o.person_id = p.person_id`,
-    [incidentId],
+            count(*) FILTER (WHERE bucket = 'notified')::int AS notified,
+            count(*) FILTER (WHERE bucket = 'unreachable')::int AS unreachable,
+            count(*) FILTER (WHERE bucket = 'deferred')::int AS deferred,
+            count(*) FILTER (WHERE bucket = 'paused')::int AS paused,
+            count(*) FILTER (WHERE bucket = 'held')::int AS held,
+            count(*) FILTER (WHERE bucket = 'inProgress')::int AS "inProgress"
+     FROM bucketed`,
+    [incidentId, quiet],
   );
   return rows[0]!;
 }
