@@ -36,6 +36,7 @@ export async function generateSqlOperator(
 ): Promise<void> {
   await db.query('TRUNCATE exposure.holdings, exposure.subscribers, exposure.persons, exposure.assets');
   // Person p owns subscriber ids p, plus p+offset for every 12th person (second SIM) and every 40th (third).
+  // (g::bigint: g * 7919 overflows int from about 271,000 subscribers.)
   const people = Math.round(subscribers / 1.1);
   await db.query(
     `INSERT INTO exposure.persons (person_id, cnic_bidx, cnic_enc, name_enc, email_enc, email_masked, language)
@@ -47,7 +48,7 @@ export async function generateSqlOperator(
   );
   await db.query(
     `INSERT INTO exposure.subscribers (subscriber_id, person_id, msisdn_enc, msisdn_bidx, msisdn_masked, region, line_type, account_status)
-     SELECT 'S' || g, md5('person' || (CASE WHEN g <= $2 THEN g ELSE 1 + (g * 7919) % $2 END))::uuid,
+     SELECT 'S' || g, md5('person' || (CASE WHEN g <= $2 THEN g ELSE 1 + (g::bigint * 7919) % $2 END))::uuid,
             decode(md5('m' || g), 'hex'), decode(md5('msisdn' || g), 'hex'), '+92 3** *** **' || lpad((g % 100)::text, 2, '0'),
             CASE WHEN r < 53 THEN 1 WHEN r < 76 THEN 2 WHEN r < 90 THEN 3 WHEN r < 96 THEN 4 WHEN r < 97 THEN 5 WHEN r < 98 THEN 6 ELSE 7 END,
             CASE WHEN g % 50 = 0 THEN 2 WHEN g % 100 = 1 THEN 3 ELSE 1 END,

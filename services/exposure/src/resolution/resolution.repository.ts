@@ -33,6 +33,14 @@ export class ResolutionTransaction {
     await this.manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`exposure:${incidentId}`]);
   }
 
+  /**
+   * Sorts and hashes over a revision's people (hundreds of thousands of rows) spill to disk at the
+   * default 4 MB; this transaction's statements run one at a time, so a larger budget is bounded.
+   */
+  async useWorkMem(megabytes: number): Promise<void> {
+    await this.manager.query(`SELECT set_config('work_mem', $1, true)`, [`${megabytes}MB`]);
+  }
+
   async currentRevision(incidentId: string): Promise<number> {
     const rows: { current_revision: number }[] = await this.manager.query(
       'SELECT "current_revision" FROM "exposure"."incidents" WHERE "incident_id" = $1',
@@ -127,20 +135,29 @@ export class ResolutionTransaction {
     return rows[0] ?? { people: 0, events: 0 };
   }
 
-  /** Brings person_exposures to this revision: upsert the exposed, retract the rest. */
-  async applyExposures(incidentId: string, revision: number, policy: RiskPolicy): Promise<void> {
+  /**
+   * Brings person_exposures to this revision: upsert the exposed, retract the rest. When the revision is
+   * released at once, `announced_categories` takes the categories of the person's event in the same
+   * write (what `markAnnounced` does after a gate release): a person has an event exactly when they are
+   * new, were retracted, or have categories not yet announced (the conditions of `computeEvents`).
+   */
+  async applyExposures(incidentId: string, revision: number, policy: RiskPolicy, released: boolean): Promise<void> {
     const { tier, rule } = policy.toSql('r."categories"');
     await this.manager.query(
       `INSERT INTO "exposure"."person_exposures" AS pe
          ("incident_id", "person_id", "exposure_id", "status", "categories", "announced_categories", "tier", "policy_version",
           "policy_rule", "subscriber_ids", "first_revision", "last_revision", "retracted_revision")
-       SELECT $1, r."person_id", gen_random_uuid(), 'ACTIVE', r."categories", 0, ${tier}, $3, ${rule}, r."subscriber_ids", $2, $2, NULL
+       SELECT $1, r."person_id", gen_random_uuid(), 'ACTIVE', r."categories", CASE WHEN $4 THEN r."categories" ELSE 0 END,
+              ${tier}, $3, ${rule}, r."subscriber_ids", $2, $2, NULL
        FROM "rev_people" r
        ON CONFLICT ("incident_id", "person_id") DO UPDATE SET
          "status" = 'ACTIVE', "categories" = EXCLUDED."categories", "tier" = EXCLUDED."tier",
          "policy_version" = EXCLUDED."policy_version", "policy_rule" = EXCLUDED."policy_rule",
-         "subscriber_ids" = EXCLUDED."subscriber_ids", "last_revision" = EXCLUDED."last_revision", "retracted_revision" = NULL`,
-      [incidentId, revision, policy.version],
+         "subscriber_ids" = EXCLUDED."subscriber_ids", "last_revision" = EXCLUDED."last_revision", "retracted_revision" = NULL,
+         "announced_categories" = CASE
+           WHEN $4 AND (pe."status" = 'RETRACTED' OR (EXCLUDED."categories" & ~pe."announced_categories") <> 0)
+           THEN pe."announced_categories" | EXCLUDED."categories" ELSE pe."announced_categories" END`,
+      [incidentId, revision, policy.version, released],
     );
     await this.manager.query(
       `UPDATE "exposure"."person_exposures" SET "status" = 'RETRACTED', "retracted_revision" = $2

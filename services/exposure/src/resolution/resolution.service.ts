@@ -38,6 +38,7 @@ export class ResolutionService {
     const occurredTo = timestampDate(revision.occurredTo);
     const result = await this.resolutions.inTransaction<ResolveOutcome>(async (tx) => {
       await tx.lockIncident(incidentId);
+      await tx.useWorkMem(64);
       if (await tx.revisionExists(incidentId, revision.revision)) return { outcome: 'duplicate' };
       if ((await tx.currentRevision(incidentId)) > revision.revision) return { outcome: 'stale' };
 
@@ -60,11 +61,11 @@ export class ResolutionService {
       const work = await tx.countWork();
       const overThreshold = work.events > this.gateThreshold;
       const held = revision.dryRun || overThreshold;
-      await timed('applyExposures', () => tx.applyExposures(incidentId, revision.revision, this.policy));
+      // Released at once: announced in the same write (a held revision is announced when it is released).
+      await timed('applyExposures', () => tx.applyExposures(incidentId, revision.revision, this.policy, !held));
       await timed('insertEvents', () =>
         tx.insertEvents(incidentId, revision.revision, this.policy.version, held, revision.dryRun),
       );
-      if (!held) await timed('markAnnounced', () => tx.markAnnounced(incidentId, revision.revision));
       await tx.supersedeHeld(incidentId, revision.revision);
       const summary = await timed('summarize', () => tx.summarize(this.policy, unknownAssets));
       const clock = this.deadlines.clockFor(revision.jurisdiction, detectedAt);
