@@ -14,6 +14,11 @@ export const Topics = {
   fraudProtectionAcks: 'fraud.protection.acks.v1',
   /** fraud.v1.EnrollmentCreated, key = person id: the notifier waits for it for protected tiers. */
   fraudEnrollments: 'fraud.enrollments.v1',
+  /**
+   * fraud.v1.ActivationChallengeIssued, key = person id: the notifier texts the one-time code. Carries a
+   * short-lived secret, so the topic keeps messages for an hour only.
+   */
+  fraudChallenges: 'fraud.challenges.v1',
 } as const;
 
 export type TopicName = (typeof Topics)[keyof typeof Topics];

@@ -8,7 +8,6 @@ import { Topics } from '@bnp/contracts';
 import { KafkaConsumerMetrics, ReliableKafkaServer, deadLetterTopic, ensureTopics, retryTopic } from '@bnp/messaging';
 import { ObservabilityModule, PinoNestLogger } from '@bnp/observability';
 import type { FraudGuardConfig } from './config';
-import { DevModule } from './dev/dev.module';
 import { EnrollmentModule } from './enrollment/enrollment.module';
 import { IncidentControlModule } from './incident-control/incident-control.module';
 import { InfrastructureModule } from './infrastructure.module';
@@ -27,7 +26,6 @@ class FraudGuardAppModule {
         IncidentControlModule,
         ProtectionModule,
         SchedulerModule,
-        ...(config.FRAUD_DEV_ENDPOINTS ? [DevModule] : []),
       ],
     };
   }
@@ -50,9 +48,14 @@ export async function createFraudGuardApp(config: FraudGuardConfig, logger: Logg
   app.enableShutdownHooks();
   const kafka = app.get(Kafka);
   const groups = [
-    { groupId: config.FRAUD_CONSUMER_GROUP, topics: [Topics.exposure, Topics.fraudProtectionAcks] },
+    {
+      groupId: config.FRAUD_CONSUMER_GROUP,
+      topics: [Topics.exposure, Topics.fraudProtectionAcks],
+      partitions: config.FRAUD_CONSUMER_CONCURRENCY,
+      keys: config.FRAUD_CONSUMER_KEYS_AT_ONCE,
+    },
     // A pause must take effect while exposures are still queued: its own group reads it at once.
-    { groupId: config.FRAUD_CONTROL_CONSUMER_GROUP, topics: [Topics.incidentControl] },
+    { groupId: config.FRAUD_CONTROL_CONSUMER_GROUP, topics: [Topics.incidentControl], partitions: 1, keys: 1 },
   ];
   if (config.KAFKA_CREATE_TOPICS) {
     await ensureTopics(
@@ -65,8 +68,17 @@ export async function createFraudGuardApp(config: FraudGuardConfig, logger: Logg
   }
   const metrics = new KafkaConsumerMetrics(app.get(Registry));
   const consumers = groups.map(
-    ({ groupId, topics }) =>
-      new ReliableKafkaServer({ kafka, groupId, topics, retryDelaysMs: config.retryDelaysMs, logger, metrics }),
+    ({ groupId, topics, partitions, keys }) =>
+      new ReliableKafkaServer({
+        kafka,
+        groupId,
+        topics,
+        retryDelaysMs: config.retryDelaysMs,
+        partitionsConsumedConcurrently: partitions,
+        keysConsumedConcurrently: keys,
+        logger,
+        metrics,
+      }),
   );
   for (const consumer of consumers) app.connectMicroservice({ strategy: consumer });
   return { app, consumers };

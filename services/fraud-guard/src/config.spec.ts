@@ -13,7 +13,6 @@ describe(loadFraudGuardConfig.name, () => {
       FRAUD_ENROLL_BY_DAYS: 90,
       FRAUD_ACTIVATION_MAX_ATTEMPTS: 5,
       FRAUD_COMMAND_RESEND_AFTER_MS: 300_000,
-      FRAUD_DEV_ENDPOINTS: false,
       FRAUD_CONSUMER_GROUP: 'fraud-guard',
       FRAUD_CONTROL_CONSUMER_GROUP: 'fraud-guard-control',
     });

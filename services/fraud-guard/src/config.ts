@@ -22,6 +22,12 @@ export const fraudGuardConfigShape = {
   ...piiKeyConfigShape,
   PORT: env.port(3004),
   FRAUD_CONSUMER_GROUP: env.string('fraud-guard'),
+  // Exposures are one transaction per person: partitions and people handled at once (never two of one person),
+  // so a large incident's enrollments keep up with the notices that wait for their codes.
+  FRAUD_CONSUMER_CONCURRENCY: env.int(12, 1, 64),
+  FRAUD_CONSUMER_KEYS_AT_ONCE: env.int(8, 1, 500),
+  // Consumers (concurrency x keys at once), schedulers and the API share these connections.
+  DATABASE_POOL_SIZE: env.int(20, 1, 200),
   // incident.control.v1 in a group of its own, so a pause never waits behind a backlog of exposures.
   FRAUD_CONTROL_CONSUMER_GROUP: env.string('fraud-guard-control'),
   // Delays of the retry tiers; after the last one a failing message is dead-lettered.
@@ -46,8 +52,6 @@ export const fraudGuardConfigShape = {
   // A failed partner call is tried again after this, doubling up to the maximum.
   MONITORING_PARTNER_RETRY_AFTER_MS: env.int(30_000, 50),
   MONITORING_PARTNER_RETRY_MAX_MS: env.int(3600_000, 50),
-  // Exposes GET /dev/activation-challenges/:id (the one-time code in clear) for local work and tests only.
-  FRAUD_DEV_ENDPOINTS: env.bool(false),
 };
 
 export type FraudGuardConfig = ReturnType<typeof loadFraudGuardConfig>;

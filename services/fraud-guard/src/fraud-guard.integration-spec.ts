@@ -1,10 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { create, toBinary, type MessageInitShape } from '@bufbuild/protobuf';
-import { timestampFromDate } from '@bufbuild/protobuf/wkt';
+import { timestampDate, timestampFromDate } from '@bufbuild/protobuf/wkt';
 import type { INestApplication } from '@nestjs/common';
 import { Client } from 'pg';
 import request from 'supertest';
 import {
+  ActivationChallengeIssuedSchema,
   ControlAction,
   EnrollmentCreatedSchema,
   ExposureChange,
@@ -132,7 +133,6 @@ describe('fraud-guard', () => {
         MONITORING_PARTNER_TIMEOUT_MS: '1000',
         MONITORING_PARTNER_RETRY_AFTER_MS: '200',
         MONITORING_PARTNER_RETRY_MAX_MS: '400',
-        FRAUD_DEV_ENDPOINTS: 'true',
       }),
     );
     // Other suites share the broker without resetting topics: consume only what this run produces.
@@ -142,6 +142,7 @@ describe('fraud-guard', () => {
     await kafka.collect([
       Topics.fraudProtection,
       Topics.fraudEnrollments,
+      Topics.fraudChallenges,
       Topics.notificationLog,
       deadLetterTopic(GROUP),
       deadLetterTopic(CONTROL_GROUP),
@@ -588,12 +589,24 @@ describe('fraud-guard', () => {
       request(app.getHttpServer()).post('/enrollments/activate').send({ code, msisdn });
     const confirm = (code: string, otp: string) =>
       request(app.getHttpServer()).post('/enrollments/activate/confirm').send({ code, otp });
-    const otpOf = async (challengeId: string) =>
-      (
-        (await request(app.getHttpServer()).get(`/dev/activation-challenges/${challengeId}`).expect(200)).body as {
-          otp: string;
-        }
-      ).otp;
+    /** The challenge's ActivationChallengeIssued, with its secrets opened as the notifier opens them. */
+    const issued = async (challengeId: string) => {
+      const message = await waitFor(
+        () =>
+          published(Topics.fraudChallenges).find(
+            (candidate) => decodeBinary(ActivationChallengeIssuedSchema, candidate.value!).challengeId === challengeId,
+          ),
+        'ActivationChallengeIssued',
+      );
+      const event = decodeBinary(ActivationChallengeIssuedSchema, message.value!);
+      return {
+        key: message.key,
+        event,
+        msisdn: cipher.decrypt(Buffer.from(event.msisdnCiphertext), aad.challengeMsisdn(challengeId)),
+        otp: cipher.decrypt(Buffer.from(event.otpCiphertext), aad.oneTimeCode(challengeId)),
+      };
+    };
+    const otpOf = async (challengeId: string) => (await issued(challengeId)).otp;
 
     it('activates only for the person the code was issued to, with a one-time code to one of their own numbers', async () => {
       const own = newMsisdn();
@@ -607,7 +620,24 @@ describe('fraud-guard', () => {
       const challenge = await activate(person.code.toLowerCase(), own.replace('+92', '0')).expect(202);
       expect(challenge.body.sentTo).toBe(maskMsisdn(own));
 
-      const otp = await otpOf(challenge.body.challengeId);
+      // The one-time code leaves once, for the notifier, to the number given (as E.164), in the person's language.
+      const sent = await issued(challenge.body.challengeId);
+      expect(sent.key).toBe(person.event.personId);
+      expect(sent.msisdn).toBe(own);
+      expect(sent.otp).toMatch(/^\d{6}$/);
+      expect(sent.event).toMatchObject({
+        enrollmentId: person.enrollmentId,
+        incidentId: person.event.incidentId,
+        personId: person.event.personId,
+        msisdnMasked: maskMsisdn(own),
+        language: 'ur',
+        revision: 1,
+      });
+      expect(timestampDate(sent.event.expiresAt!).getTime()).toBe(new Date(challenge.body.expiresAt).getTime());
+      expect(() =>
+        cipher.decrypt(Buffer.from(sent.event.otpCiphertext), aad.challengeMsisdn(challenge.body.challengeId)),
+      ).toThrow();
+      const otp = sent.otp;
       const wrong = otp === '000000' ? '111111' : '000000';
       expect((await confirm(person.code, wrong).expect(403)).body.code).toBe('WRONG_SECOND_FACTOR');
       const activated = await confirm(person.code, otp).expect(200);

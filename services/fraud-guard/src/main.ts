@@ -5,8 +5,6 @@ import { loadFraudGuardConfig } from './config';
 async function main(): Promise<void> {
   const config = loadFraudGuardConfig();
   const logger = createLogger('fraud-guard', config.LOG_LEVEL);
-  if (config.FRAUD_DEV_ENDPOINTS)
-    logger.warn('FRAUD_DEV_ENDPOINTS is on: one-time codes are readable over HTTP; never in production');
   const { app } = await createFraudGuardApp(config, logger);
   installShutdownDeadline(config.SHUTDOWN_TIMEOUT_MS, logger);
   await app.startAllMicroservices();

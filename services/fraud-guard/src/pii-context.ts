@@ -10,6 +10,8 @@ export const aad = {
   msisdn: undefined,
   /** The activation code inside EnrollmentCreated: the notifier and care open it with this. */
   activationCode: (enrollmentId: string) => `enrollment:${enrollmentId}/activation-code`,
-  /** A one-time code waiting for delivery. */
+  /** The one-time code inside ActivationChallengeIssued: only the notifier opens it, to text it. */
   oneTimeCode: (challengeId: string) => `challenge:${challengeId}/otp`,
+  /** The number the one-time code goes to, inside ActivationChallengeIssued (the E.164 the person gave). */
+  challengeMsisdn: (challengeId: string) => `challenge:${challengeId}/msisdn`,
 };

@@ -43,7 +43,7 @@ export interface NotifierApp {
 
 /**
  * Builds the notifier: HTTP (health, metrics, Twilio status callbacks, incident counts), the consumers
- * of exposure, enrollment and control events, the scheduler that sends, and (unless disabled) the
+ * of exposure, enrollment, activation challenge and control events, the scheduler that sends, and (unless disabled) the
  * notification-log writer in its own consumer group.
  */
 export async function createNotifierApp(config: NotifierConfig, logger: Logger): Promise<NotifierApp> {
@@ -60,7 +60,7 @@ export async function createNotifierApp(config: NotifierConfig, logger: Logger):
   const groups = [
     {
       groupId: config.NOTIFIER_CONSUMER_GROUP,
-      topics: [topics.exposure, topics.fraudEnrollments, topics.incidentControl],
+      topics: [topics.exposure, topics.fraudEnrollments, topics.fraudChallenges, topics.incidentControl],
       concurrency: config.NOTIFIER_CONSUMER_CONCURRENCY,
       keysAtOnce: config.NOTIFIER_CONSUMER_KEYS_AT_ONCE,
     },
@@ -81,6 +81,7 @@ export async function createNotifierApp(config: NotifierConfig, logger: Logger):
         ? [
             { topic: topics.exposure, numPartitions: 12 },
             { topic: topics.fraudEnrollments, numPartitions: 12 },
+            { topic: topics.fraudChallenges, numPartitions: 6 },
             { topic: topics.incidentControl, numPartitions: 6 },
             { topic: topics.notificationLog, numPartitions: 6 },
           ]

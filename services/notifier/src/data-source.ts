@@ -3,6 +3,7 @@ import 'reflect-metadata';
 import { createServiceDataSource } from '@bnp/persistence';
 import { DeliveryEntity } from './dispatch/delivery.entity';
 import { SendBudgetEntity } from './dispatch/send-budget.entity';
+import { ActivationChallengeEntity } from './notice/activation-challenge.entity';
 import { EnrollmentEntity } from './notice/enrollment.entity';
 import { IncidentEntity } from './notice/incident.entity';
 import { NoticeEntity } from './notice/notice.entity';
@@ -14,7 +15,15 @@ export function createNotifierDataSource(url: string, poolSize = 10) {
   return createServiceDataSource({
     url,
     schema: NOTIFY_SCHEMA,
-    entities: [NoticeEntity, DeliveryEntity, EnrollmentEntity, IncidentEntity, SendBudgetEntity, NotificationLogEntity],
+    entities: [
+      NoticeEntity,
+      DeliveryEntity,
+      EnrollmentEntity,
+      IncidentEntity,
+      SendBudgetEntity,
+      NotificationLogEntity,
+      ActivationChallengeEntity,
+    ],
     migrations: [`${__dirname}/migrations/*.ts`],
     poolSize,
     applicationName: 'notifier',

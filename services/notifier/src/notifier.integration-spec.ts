@@ -2,8 +2,16 @@ import { createHmac, randomInt, randomUUID } from 'node:crypto';
 import request from 'supertest';
 import twilio from 'twilio';
 import { Channel, ControlAction, ExposureChange, PiiCategory, RiskTier } from '@bnp/contracts';
-import { waitFor } from '@bnp/testing';
-import { enrollmentCreated, incidentControl, personExposed, testMsisdn } from './testing/events';
+import { FailureHeaders, deadLetterTopic } from '@bnp/messaging';
+import { KafkaTestClient, waitFor } from '@bnp/testing';
+import {
+  activationChallengeIssued,
+  enrollmentCreated,
+  incidentControl,
+  personExposed,
+  testCipher,
+  testMsisdn,
+} from './testing/events';
 import { NotifierHarness, TEST_AUTH_TOKEN, TEST_LOG_HMAC_KEY } from './testing/harness';
 
 const URDU = /[\u0600-\u06FF]/;
@@ -352,5 +360,150 @@ describe('notifier end to end (Kafka, PostgreSQL, Twilio stand-in, SMTP sink)', 
     await expect(
       h.db.query(`DELETE FROM notify.notification_log WHERE incident_id = $1`, [incidentId]),
     ).rejects.toThrow(/append-only/);
+  });
+
+  describe('activation one-time codes (fraud.challenges.v1)', () => {
+    let dlt: KafkaTestClient;
+    const deadLetters = () => dlt.messages(deadLetterTopic(h.env.NOTIFIER_CONSUMER_GROUP!));
+
+    beforeAll(async () => {
+      dlt = new KafkaTestClient();
+      await dlt.collect([deadLetterTopic(h.env.NOTIFIER_CONSUMER_GROUP!)]);
+    });
+
+    afterAll(async () => {
+      await dlt?.close();
+    });
+
+    it('texts the code once to the number given, in the person’s language, ahead of a paused incident; a redelivery sends nothing new', async () => {
+      const incidentId = incident();
+      const [urduTo, englishTo] = [number(), number()];
+      const otp = String(randomInt(0, 1_000_000)).padStart(6, '0');
+      // An activation the person asked for is not an incident notice: a pause does not hold it.
+      await h.send(h.topics.incidentControl, [incidentControl(incidentId, ControlAction.PAUSED)]);
+      await waitFor(
+        async () =>
+          (await h.query(`SELECT 1 FROM notify.incidents WHERE incident_id = $1 AND paused`, [incidentId])).length ===
+          1,
+        'pause recorded',
+      );
+      const urdu = activationChallengeIssued({ incidentId, personId: `P-${randomUUID()}`, msisdn: urduTo, otp });
+      const english = activationChallengeIssued({
+        incidentId,
+        personId: `P-${randomUUID()}`,
+        msisdn: englishTo,
+        otp: '000417',
+        language: 'en',
+      });
+      await h.send(h.topics.fraudChallenges, [urdu, urdu, english]);
+
+      await waitFor(() => h.smsTo(urduTo).length === 1 && h.smsTo(englishTo).length === 1, 'both codes texted', {
+        timeoutMs: 15_000,
+      });
+      const notice = await settled(`challenge:${urdu.challengeId}`);
+      expect(notice.outcome).toBe('reached');
+      const [sms] = h.smsTo(urduTo);
+      expect(sms?.body).toContain(otp);
+      expect(sms?.body).toMatch(URDU);
+      expect(sms?.encoding).toBe('UCS-2');
+      expect(sms?.body).toContain('کسی کو نہ بتائیں');
+      expect(sms?.body).toContain(notice.reference_code);
+      expect(sms?.body).not.toMatch(/https?:|www\./);
+      const [englishSms] = h.smsTo(englishTo);
+      expect(englishSms?.body).toMatch(
+        /^000417 is your .* fraud-watch code\. It expires at \d\d:\d\d\. Never share it/,
+      );
+      expect(englishSms?.encoding).toBe('GSM-7');
+
+      // Redelivered after it went: still one message, one notice, one delivery.
+      await h.send(h.topics.fraudChallenges, [urdu]);
+      const again = activationChallengeIssued({ incidentId, personId: `P-${randomUUID()}`, msisdn: number(), otp });
+      await h.send(h.topics.fraudChallenges, [again]);
+      await settled(`challenge:${again.challengeId}`);
+      expect(h.smsTo(urduTo)).toHaveLength(1);
+      expect(await deliveriesOf(`challenge:${urdu.challengeId}`)).toEqual([
+        expect.objectContaining({ channel: 'sms', state: 'delivered', attempts: 1 }),
+      ]);
+      // Not a breach notice: the incident's counts do not include it.
+      const summary = await request(h.app!.getHttpServer()).get(`/incidents/${incidentId}/notices`).expect(200);
+      expect(summary.body.notices).toMatchObject({ notices: 0 });
+
+      // Logged like every delivery: HMAC of the text, masked number, never the code or the number.
+      type Entry = {
+        kind: string;
+        channel: string;
+        status: string;
+        content_hmac: string | null;
+        detail: string | null;
+      };
+      const entries = () =>
+        h.query<Entry & { recipient_masked: string | null }>(
+          `SELECT * FROM notify.notification_log WHERE incident_id = $1 AND person_id = $2 ORDER BY seq`,
+          [incidentId, urdu.key],
+        );
+      await waitFor(async () => (await entries()).some((e) => e.status === 'delivered'), 'delivery logged');
+      const log = await entries();
+      const hmac = createHmac('sha256', Buffer.from(TEST_LOG_HMAC_KEY, 'base64'))
+        .update(sms!.body, 'utf8')
+        .digest('hex');
+      expect(log.find((e) => e.status === 'sending')).toMatchObject({ channel: 'SMS', content_hmac: hmac });
+      expect(log.find((e) => e.status === 'sending')?.recipient_masked).toMatch(/^\+92 3\*\*/);
+      const everything = JSON.stringify(log);
+      expect(everything).not.toContain(otp);
+      expect(everything).not.toContain(urduTo.slice(3));
+      // Once the SMS is settled the sealed code is wiped.
+      await waitFor(
+        async () =>
+          (
+            await h.query<{ otp_ciphertext: Buffer | null }>(
+              `SELECT otp_ciphertext FROM notify.activation_challenges WHERE challenge_id = $1`,
+              [urdu.challengeId],
+            )
+          )[0]?.otp_ciphertext === null,
+        'one-time code wiped',
+      );
+    });
+
+    it('dead-letters a malformed challenge with its reason, and never texts an expired code', async () => {
+      const incidentId = incident();
+      const to = number();
+      const personId = `P-${randomUUID()}`;
+      const unbound = activationChallengeIssued({
+        incidentId,
+        personId,
+        msisdn: to,
+        otp: '123456',
+        sealedOtp: testCipher.encrypt('123456'), // not bound to the challenge
+      });
+      await h.send(h.topics.fraudChallenges, [unbound, { key: personId, value: Buffer.from('not protobuf') }]);
+      const dead = await waitFor(
+        () => deadLetters().filter((message) => message.key === personId).length === 2 && deadLetters(),
+        'both dead-lettered',
+      );
+      const reasons = dead
+        .filter((message) => message.key === personId)
+        .map((message) => message.headers[FailureHeaders.errorCode]);
+      expect(reasons.sort()).toEqual(['MALFORMED_PAYLOAD', 'UNREADABLE_ENVELOPE']);
+      expect(
+        dead.find((m) => m.headers[FailureHeaders.errorCode] === 'UNREADABLE_ENVELOPE')?.headers[
+          FailureHeaders.errorReason
+        ],
+      ).toMatch(/otp_ciphertext/);
+
+      const expired = activationChallengeIssued({
+        incidentId,
+        personId,
+        msisdn: to,
+        otp: '654321',
+        expiresAt: new Date(Date.now() - 1000),
+      });
+      await h.send(h.topics.fraudChallenges, [expired]);
+      await waitFor(() => noticeOf(`challenge:${expired.challengeId}`), 'expired challenge recorded');
+      expect(await deliveriesOf(`challenge:${expired.challengeId}`)).toEqual([
+        expect.objectContaining({ state: 'cancelled', attempts: 0 }),
+      ]);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(h.smsTo(to)).toHaveLength(0);
+    });
   });
 });

@@ -1,8 +1,8 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /**
- * A one-time code issued to one of the person's own numbers during activation. The hash verifies it;
- * the envelope is for whatever delivers it (aad `challenge:<id>/otp`), and is cleared once used.
+ * A one-time code issued to one of the person's own numbers during activation. Only its keyed hash is
+ * kept, to verify it; the code itself left in ActivationChallengeIssued, written in the same transaction.
  */
 @Entity({ name: 'activation_challenges' })
 @Index('IDX_activation_challenges_enrollment', ['enrollmentId', 'createdAt'])
@@ -21,9 +21,6 @@ export class ActivationChallengeEntity {
 
   @Column({ name: 'otp_hash', type: 'text' })
   otpHash!: string;
-
-  @Column({ name: 'otp_ciphertext', type: 'bytea', nullable: true })
-  otpCiphertext!: Buffer | null;
 
   @Column({ name: 'expires_at', type: 'timestamptz' })
   expiresAt!: Date;

@@ -58,8 +58,7 @@ export class ActivationTransaction {
   /** A new challenge supersedes earlier open ones: only the newest one-time code is accepted. */
   async replaceChallenge(challenge: Omit<ActivationChallengeEntity, 'consumedAt' | 'createdAt'>): Promise<void> {
     await this.manager.query(
-      `UPDATE "fraud"."activation_challenges" SET "consumed_at" = now(), "otp_ciphertext" = NULL
-       WHERE "enrollment_id" = $1 AND "consumed_at" IS NULL`,
+      `UPDATE "fraud"."activation_challenges" SET "consumed_at" = now() WHERE "enrollment_id" = $1 AND "consumed_at" IS NULL`,
       [challenge.enrollmentId],
     );
     await this.manager.insert(ActivationChallengeEntity, challenge);
@@ -78,10 +77,7 @@ export class ActivationTransaction {
   }
 
   async consumeChallenge(id: string): Promise<void> {
-    await this.manager.query(
-      `UPDATE "fraud"."activation_challenges" SET "consumed_at" = now(), "otp_ciphertext" = NULL WHERE "id" = $1`,
-      [id],
-    );
+    await this.manager.query(`UPDATE "fraud"."activation_challenges" SET "consumed_at" = now() WHERE "id" = $1`, [id]);
   }
 
   async activate(id: string, activatedAt: Date): Promise<void> {
@@ -106,15 +102,5 @@ export class ActivationRepository {
 
   inTransaction<T>(work: (tx: ActivationTransaction) => Promise<T>): Promise<T> {
     return this.dataSource.transaction((manager) => work(new ActivationTransaction(manager, this.outbox)));
-  }
-
-  /** The one-time code waiting for delivery; null once used or superseded. */
-  async pendingOneTimeCode(challengeId: string): Promise<Buffer | null> {
-    const [row] = await queryRows<{ otp_ciphertext: Buffer | null }>(
-      this.dataSource.manager,
-      `SELECT "otp_ciphertext" FROM "fraud"."activation_challenges" WHERE "id" = $1 AND "consumed_at" IS NULL`,
-      [challengeId],
-    );
-    return row?.otp_ciphertext ?? null;
   }
 }

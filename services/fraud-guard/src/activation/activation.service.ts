@@ -11,6 +11,7 @@ import { logEntryMessage } from '../notification-log';
 import { aad } from '../pii-context';
 import { FRAUD_CONFIG } from '../tokens';
 import { SecretHasher, parseActivationCode } from './activation-code';
+import { activationChallengeIssuedMessage } from './activation.messages';
 import { ActivationRepository, type ActivationTransaction } from './activation.repository';
 
 export interface IssuedChallenge {
@@ -36,8 +37,9 @@ const REFUSALS: Partial<Record<Code, string>> = {
 /**
  * Activation with two factors, so that a code only ever activates for the person it was issued to:
  * the code and one of the person's own numbers (compared by blind index) get a one-time code sent to
- * that number; the code and the one-time code activate. Wrong numbers and wrong one-time codes count
- * towards a lockout. The code and the one-time code are only ever compared as keyed hashes.
+ * that number (ActivationChallengeIssued, through the outbox in the transaction that creates the
+ * challenge; the notifier texts it); the code and the one-time code activate. Wrong numbers and wrong
+ * one-time codes count towards a lockout. The code and the one-time code are only ever compared as keyed hashes.
  */
 @Injectable()
 export class ActivationService {
@@ -52,7 +54,8 @@ export class ActivationService {
 
   async requestChallenge(codeInput: string, msisdnInput: string): Promise<IssuedChallenge> {
     const codeHash = this.codeHash(codeInput);
-    const blindIndex = this.msisdnBlindIndex(msisdnInput);
+    const msisdn = this.msisdn(msisdnInput);
+    const blindIndex = this.blindIndexer.indexHex('msisdn', msisdn);
     const now = new Date();
     return this.settle(
       await this.activations.inTransaction(async (tx): Promise<IssuedChallenge | Refusal> => {
@@ -72,10 +75,22 @@ export class ActivationService {
           subscriberId: number.subscriberId,
           msisdnMasked: number.msisdnMasked,
           otpHash: this.hasher.oneTimeCode(challengeId, otp),
-          otpCiphertext: this.cipher.encrypt(otp, aad.oneTimeCode(challengeId)),
           expiresAt,
         });
         await tx.appendOutbox([
+          // The code to the number the person gave (it matched one they hold), sealed for the notifier only.
+          activationChallengeIssuedMessage({
+            challengeId,
+            enrollmentId: enrollment.id,
+            incidentId: enrollment.incidentId,
+            personId: enrollment.personId,
+            revision: enrollment.lastRevision,
+            msisdnCiphertext: this.cipher.encrypt(msisdn, aad.challengeMsisdn(challengeId)),
+            msisdnMasked: number.msisdnMasked,
+            otpCiphertext: this.cipher.encrypt(otp, aad.oneTimeCode(challengeId)),
+            language: enrollment.language,
+            expiresAt,
+          }),
           this.logEntry(enrollment, 'second_factor_issued', {
             channel: LogChannel.SMS,
             recipientMasked: number.msisdnMasked,
@@ -117,12 +132,6 @@ export class ActivationService {
         return enrollment.id;
       }),
     );
-  }
-
-  /** The one-time code in clear, for the dev-only endpoint that stands in for its SMS. */
-  async pendingOneTimeCode(challengeId: string): Promise<string | null> {
-    const ciphertext = await this.activations.pendingOneTimeCode(challengeId);
-    return ciphertext ? this.cipher.decrypt(ciphertext, aad.oneTimeCode(challengeId)) : null;
   }
 
   private closedFor(enrollment: EnrollmentEntity, now: Date): Refusal | null {
@@ -180,9 +189,10 @@ export class ActivationService {
     return this.hasher.activationCode(parsed.body);
   }
 
-  private msisdnBlindIndex(msisdnInput: string): string {
+  /** The number as the person gave it, normalised to E.164. */
+  private msisdn(msisdnInput: string): string {
     try {
-      return this.blindIndexer.indexHex('msisdn', normalizeMsisdn(msisdnInput));
+      return normalizeMsisdn(msisdnInput);
     } catch {
       throw new EnrollmentApiException(Code.InvalidMsisdn, 'msisdn must be a Pakistani mobile number');
     }

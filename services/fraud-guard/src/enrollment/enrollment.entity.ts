@@ -44,6 +44,10 @@ export class EnrollmentEntity {
   policyRule!: string;
 
   /** Every protective action asked for so far (exposure.v1 ProtectiveAction values); never shrinks. */
+  /** The person's language as their latest exposure gave it: the one-time code SMS is written in it. */
+  @Column({ name: 'language', type: 'text', default: '' })
+  language!: string;
+
   @Column({ name: 'actions', type: 'int', array: true })
   actions!: number[];
 

@@ -50,8 +50,8 @@ export class EnrollmentTransaction {
     await this.manager.query(
       `INSERT INTO "fraud"."enrollments" ("id", "incident_id", "person_id", "exposure_id", "exposure_idempotency_key",
          "created_revision", "last_revision", "tier", "policy_version", "policy_rule", "actions", "status",
-         "monitoring_months", "monitoring_ends_at", "enroll_by")
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+         "monitoring_months", "monitoring_ends_at", "enroll_by", "language")
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
       [
         enrollment.id,
         enrollment.incidentId,
@@ -68,6 +68,7 @@ export class EnrollmentTransaction {
         enrollment.monitoringMonths,
         enrollment.monitoringEndsAt,
         enrollment.enrollBy,
+        enrollment.language,
       ],
     );
   }
@@ -95,12 +96,20 @@ export class EnrollmentTransaction {
 
   async updateScope(
     id: string,
-    changes: { actions: number[]; tier: number; lastRevision: number; retractedRevision?: number },
+    changes: { actions: number[]; tier: number; lastRevision: number; retractedRevision?: number; language?: string },
   ): Promise<void> {
     await this.manager.query(
       `UPDATE "fraud"."enrollments" SET "actions" = $2, "tier" = $3, "last_revision" = $4,
-         "retracted_revision" = COALESCE($5, "retracted_revision"), "updated_at" = now() WHERE "id" = $1`,
-      [id, changes.actions, changes.tier, changes.lastRevision, changes.retractedRevision ?? null],
+         "retracted_revision" = COALESCE($5, "retracted_revision"), "language" = COALESCE($6, "language"), "updated_at" = now()
+       WHERE "id" = $1`,
+      [
+        id,
+        changes.actions,
+        changes.tier,
+        changes.lastRevision,
+        changes.retractedRevision ?? null,
+        changes.language ?? null,
+      ],
     );
   }
 

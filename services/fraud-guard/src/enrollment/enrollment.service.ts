@@ -103,6 +103,7 @@ export class EnrollmentService {
       monitoringMonths: this.config.FRAUD_MONITORING_MONTHS,
       monitoringEndsAt: addMonths(now, this.config.FRAUD_MONITORING_MONTHS),
       enrollBy: new Date(now.getTime() + this.config.FRAUD_ENROLL_BY_DAYS * DAY_MS),
+      language: request.language,
     };
     await tx.insertEnrollment(enrollment);
     await tx.saveSubscriptions(enrollment.id, request.revision, request.subscriptions);
@@ -147,7 +148,12 @@ export class EnrollmentService {
     const planned = planCommands(request.subscriptions, request.actions, await tx.commandedActions(existing.id));
     const held = planned.length > 0 && (await tx.mustHoldCommands(request.incidentId));
     const commands = await tx.insertCommands(this.commandRows(existing.id, request, planned, now, held));
-    await tx.updateScope(existing.id, { actions, tier: request.tier, lastRevision: request.revision });
+    await tx.updateScope(existing.id, {
+      actions,
+      tier: request.tier,
+      lastRevision: request.revision,
+      language: request.language || undefined,
+    });
     const live = existing.status === 'PENDING_ACTIVATION' || existing.status === 'ACTIVE';
     if (addedActions.includes(ProtectiveAction.FRAUD_MONITORING) && live) {
       await tx.queuePartnerTask(existing.id, 'ENROLL', randomUUID());

@@ -97,6 +97,7 @@ export class ExposureDecoder {
       subscriptions,
       dryRun: event.dryRun,
       idempotencyKey: event.idempotencyKey,
+      language: event.language.trim().toLowerCase().slice(0, 16),
     };
   }
 

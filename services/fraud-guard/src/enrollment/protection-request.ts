@@ -26,6 +26,8 @@ export interface ProtectionRequest {
   subscriptions: SubscriptionState[];
   dryRun: boolean;
   idempotencyKey: string;
+  /** The person's language as the exposure gives it (`ur`, `en`); the one-time code SMS is written in it. */
+  language: string;
 }
 
 /** What the operator's systems carry out; FRAUD_MONITORING goes to the monitoring partner instead. */

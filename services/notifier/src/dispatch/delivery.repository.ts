@@ -3,7 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { RiskTier } from '@bnp/contracts';
 import { OutboxWriter, type OutboxMessage } from '@bnp/messaging';
 import { NOTIFY_OUTBOX } from '../notice/notice.repository';
-import { insertDeliveries, type NewDelivery } from '../shared/delivery-rows';
+import { ACTIVATION_PRIORITY, insertDeliveries, type NewDelivery } from '../shared/delivery-rows';
 import { settleNotice } from '../shared/notice-settlement';
 import { retryOnDeadlock } from '../shared/retry-deadlock';
 import type { DeliveryChannel, DeliveryState } from './delivery-state';
@@ -23,7 +23,7 @@ export interface ClaimedDelivery {
   attempts: number;
   first_attempt_at: Date | null;
   priority: number;
-  kind: 'notice' | 'protection';
+  kind: 'notice' | 'protection' | 'activation';
   change: 'new' | 'widened' | 'retracted';
   tier: RiskTier;
   language: 'ur' | 'en';
@@ -41,6 +41,10 @@ export interface ClaimedDelivery {
   activation_code_ciphertext: Buffer | null;
   enroll_by: Date | null;
   monitoring_months: number | null;
+  /** Activation messages only: the challenge, its sealed one-time code (null once wiped) and its expiry. */
+  challenge_id: string | null;
+  otp_ciphertext: Buffer | null;
+  otp_expires_at: Date | null;
 }
 
 /** What a claim records about the attempt it starts (none for a delivery claimed only to be reconciled). */
@@ -186,8 +190,8 @@ export class DeliveryRepository {
     ) => Promise<{ attempts: AttemptRecord[]; log: OutboxMessage[] }>,
   ): Promise<ClaimedDelivery[]> {
     return this.inTransaction(async (tx) => {
-      // Two bands, each an index range: CRITICAL and HIGH of any incident not paused, then LOW and
-      // MEDIUM of incidents that are settled. A single ORDER BY over both would walk every held-back
+      // Two bands, each an index range: activation codes (any incident, paused or not), CRITICAL and
+      // HIGH of any incident not paused, then LOW and MEDIUM of incidents that are settled. A single ORDER BY over both would walk every held-back
       // LOW row of an incident still receiving notices on each claim.
       const rows = await this.claimBand(tx, filter, 'd."priority" <= 2', [], filter.limit);
       if (rows.length < filter.limit && !filter.quiet) {
@@ -275,7 +279,8 @@ export class DeliveryRepository {
       `WITH claimed AS (
          SELECT d."delivery_id", d."state" FROM "notify"."deliveries" d
          WHERE d."channel" = $1 AND d."state" IN ('queued', 'unknown') AND d."not_before" <= now() AND ${band}
-           AND NOT EXISTS (SELECT 1 FROM "notify"."incidents" i WHERE i."incident_id" = d."incident_id" AND i."paused")
+           AND (d."priority" = ${ACTIVATION_PRIORITY}
+                OR NOT EXISTS (SELECT 1 FROM "notify"."incidents" i WHERE i."incident_id" = d."incident_id" AND i."paused"))
          ORDER BY d."priority", d."created_at"
          LIMIT $2
          FOR UPDATE OF d SKIP LOCKED)
@@ -283,11 +288,13 @@ export class DeliveryRepository {
          d."recipient_ciphertext", d."recipient_masked", d."marker", d."attempts", d."first_attempt_at", d."priority",
          n."kind", n."change", n."tier", n."language", n."revision", n."categories", n."new_categories", n."actions",
          n."attack_vectors", n."msisdns_masked", n."detected_at", n."occurred_to", n."reference_code", n."enrollment_timed_out",
-         e."enrollment_id", e."activation_code_ciphertext", e."enroll_by", e."monitoring_months"
+         e."enrollment_id", e."activation_code_ciphertext", e."enroll_by", e."monitoring_months",
+         ac."challenge_id", ac."otp_ciphertext", ac."expires_at" AS otp_expires_at
        FROM claimed c
        JOIN "notify"."deliveries" d ON d."delivery_id" = c."delivery_id"
        JOIN "notify"."notices" n ON n."notice_id" = d."notice_id"
        LEFT JOIN "notify"."enrollments" e ON e."enrollment_id" = n."enrollment_id"
+       LEFT JOIN "notify"."activation_challenges" ac ON ac."notice_id" = n."notice_id"
        ORDER BY d."priority", d."created_at"`,
       [filter.channel, limit, ...extra],
     );
@@ -431,6 +438,20 @@ export class DeliveryRepository {
        WHERE "delivery_id" = ANY($2::uuid[]) AND "state" = 'sending' AND "lease_owner" = $1`,
       [owner, deliveryIds],
     );
+  }
+
+  /**
+   * Wipes one-time codes no longer needed: expired, or their SMS is past every state that could still
+   * send it (accepted, delivered, failed, ...). What is left to open is only what may still go out.
+   */
+  async wipeSpentOneTimeCodes(): Promise<number> {
+    const [, count] = await this.dataSource.query<[unknown, number]>(
+      `UPDATE "notify"."activation_challenges" c SET "otp_ciphertext" = NULL
+       WHERE c."otp_ciphertext" IS NOT NULL
+         AND (c."expires_at" <= now() OR NOT EXISTS (
+           SELECT 1 FROM "notify"."deliveries" d WHERE d."notice_id" = c."notice_id" AND d."state" IN ('queued', 'unknown', 'sending')))`,
+    );
+    return count;
   }
 
   findRecipient(deliveryId: string): Promise<{ recipient_key: string; channel: DeliveryChannel } | null> {

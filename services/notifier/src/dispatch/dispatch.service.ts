@@ -24,7 +24,7 @@ import {
   type Transition,
 } from './delivery.repository';
 import { fromTwilioStatus, hasFailed, hasReached, isFinal, progressRank, type DeliveryChannel } from './delivery-state';
-import { NoticeRenderer, type RenderedMessage } from './notice-renderer';
+import { NoticeRenderer, UnsendableMessage, type RenderedMessage } from './notice-renderer';
 import { SmtpEmailProvider } from './smtp-email.provider';
 import { TwilioSmsProvider, type SmsSendResult } from './twilio-sms.provider';
 
@@ -72,7 +72,7 @@ export class DispatchService {
   /** Claims and renders; each attempt is committed (with its log entry) before anything is sent. */
   async claim(channel: DeliveryChannel, limit: number, quiet: boolean): Promise<Claimed[]> {
     const rendered = new Map<string, RenderedMessage>();
-    const unrenderable: { row: ClaimedDelivery; reason: string }[] = [];
+    const unrenderable: { row: ClaimedDelivery; reason: string; code: string }[] = [];
     const rows = await this.deliveries.claim(
       {
         channel,
@@ -94,24 +94,28 @@ export class DispatchService {
             attempts.push(attempt);
             log.push(this.attemptEntry(row, row.revision, attempt, row.attempts + 1));
           } catch (error) {
-            unrenderable.push({ row, reason: error instanceof Error ? error.message : String(error) });
+            unrenderable.push({
+              row,
+              reason: error instanceof Error ? error.message : String(error),
+              code: error instanceof UnsendableMessage ? error.code : 'RENDER_FAILED',
+            });
           }
         }
         return { attempts, log };
       },
     );
     if (unrenderable.length > 0) {
-      for (const { row, reason } of unrenderable) {
-        this.logger.error(
-          { deliveryId: row.delivery_id, reason: redactPiiInText(reason) },
-          'cannot render notice; delivery failed',
+      for (const { row, reason, code } of unrenderable) {
+        this.logger[code === 'RENDER_FAILED' ? 'error' : 'warn'](
+          { deliveryId: row.delivery_id, code, reason: redactPiiInText(reason) },
+          'cannot render message; delivery failed',
         );
       }
       await this.settleNow(
-        unrenderable.map(({ row, reason }) => ({
+        unrenderable.map(({ row, reason, code }) => ({
           deliveryId: row.delivery_id,
           state: 'failed',
-          errorCode: 'RENDER_FAILED',
+          errorCode: code,
           errorDetail: reason,
         })),
       );
@@ -228,7 +232,17 @@ export class DispatchService {
       ]);
       return null;
     }
-    const message = this.renderer.render(row);
+    let message: RenderedMessage;
+    try {
+      message = this.renderer.render(row);
+    } catch (error) {
+      if (!(error instanceof UnsendableMessage)) throw error;
+      // Not found in the provider's list and no longer worth sending (a one-time code that expired meanwhile).
+      await this.settleNow([
+        { deliveryId: row.delivery_id, state: 'failed', errorCode: error.code, errorDetail: error.message },
+      ]);
+      return null;
+    }
     const attempt = attemptOf(row.delivery_id, message);
     const recorded = await this.deliveries.recordAttempt(this.owner, attempt, (revision) =>
       this.attemptEntry(row, revision, attempt, row.attempts + 1),
@@ -291,6 +305,11 @@ export class DispatchService {
       tx.appendOutbox(changed.map((row) => this.statusEntry(row, 'lease expired: outcome unknown, to be reconciled'))),
     );
     return changed.length;
+  }
+
+  /** Wipes sealed one-time codes that can no longer be sent (expired, or their SMS is settled). */
+  wipeSpentOneTimeCodes(): Promise<number> {
+    return this.deliveries.wipeSpentOneTimeCodes();
   }
 
   async releaseUnsent(deliveryIds: string[]): Promise<void> {

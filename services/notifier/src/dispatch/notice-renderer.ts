@@ -2,7 +2,7 @@ import { RiskTier } from '@bnp/contracts';
 import type { NotifierConfig } from '../config';
 import { ContactSealer, SealedAad } from '../shared/contact-sealer';
 import { contentHmacOf } from '../shared/ids';
-import { emailTemplate, smsTemplate } from '../templates/registry';
+import { activationSmsTemplate, emailTemplate, smsTemplate } from '../templates/registry';
 import { countSegments } from '../templates/segments';
 import type { EmailContent, NoticeContext, Purpose, TierName } from '../templates/template';
 import type { ClaimedDelivery } from './delivery.repository';
@@ -10,6 +10,17 @@ import type { ClaimedDelivery } from './delivery.repository';
 export type RenderedMessage =
   | { channel: 'sms'; body: string; segments: number; templateId: string; templateVersion: string; contentHmac: string }
   | { channel: 'email'; content: EmailContent; templateId: string; templateVersion: string; contentHmac: string };
+
+/** A delivery that must not go at all (not a rendering bug): its code names why, for the row and the log. */
+export class UnsendableMessage extends Error {
+  constructor(
+    readonly code: 'EXPIRED' | 'CODE_UNAVAILABLE' | 'NO_TEMPLATE',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'UnsendableMessage';
+  }
+}
 
 function tierName(tier: RiskTier): TierName {
   switch (tier) {
@@ -33,7 +44,8 @@ export class NoticeRenderer {
     this.sealer = new ContactSealer(config.cipher);
   }
 
-  render(row: ClaimedDelivery): RenderedMessage {
+  render(row: ClaimedDelivery, now = new Date()): RenderedMessage {
+    if (row.kind === 'activation') return this.renderActivation(row, now);
     const purpose: Purpose =
       row.kind === 'protection' ? 'protection' : row.change === 'retracted' ? 'correction' : 'notice';
     const tier = tierName(row.tier);
@@ -58,6 +70,31 @@ export class NoticeRenderer {
       templateId: template.id,
       templateVersion: template.version,
       contentHmac: contentHmacOf(this.config.logHmacKey, `${content.subject}\n${content.text}\n${content.html}`),
+    };
+  }
+
+  /** The one-time code SMS: only while the code still works, and only by SMS. */
+  private renderActivation(row: ClaimedDelivery, now: Date): RenderedMessage {
+    if (row.channel !== 'sms') throw new UnsendableMessage('NO_TEMPLATE', 'one-time codes go by SMS only');
+    if (!row.challenge_id || !row.otp_ciphertext || !row.otp_expires_at)
+      throw new UnsendableMessage('CODE_UNAVAILABLE', 'the one-time code is no longer held');
+    if (row.otp_expires_at <= now)
+      throw new UnsendableMessage('EXPIRED', 'the one-time code expired before it was sent');
+    const template = activationSmsTemplate(row.language);
+    const { body } = template.render({
+      operatorName: this.config.NOTIFIER_OPERATOR_NAME,
+      operatorNameUr: this.config.NOTIFIER_OPERATOR_NAME_UR,
+      oneTimeCode: this.sealer.open(row.otp_ciphertext, SealedAad.oneTimeCode(row.challenge_id)),
+      expiresAt: row.otp_expires_at,
+      referenceCode: row.reference_code,
+    });
+    return {
+      channel: 'sms',
+      body,
+      segments: countSegments(body).segments,
+      templateId: template.id,
+      templateVersion: template.version,
+      contentHmac: contentHmacOf(this.config.logHmacKey, body),
     };
   }
 

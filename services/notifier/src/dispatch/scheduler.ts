@@ -230,6 +230,7 @@ export class Scheduler implements OnApplicationBootstrap, OnApplicationShutdown 
       try {
         while ((await this.notices.expireEnrollmentWaits()) > 0 && this.running);
         await this.dispatch.expireLeases(null);
+        await this.dispatch.wipeSpentOneTimeCodes();
         if (Date.now() - lastPoll >= Math.min(STATUS_POLL_EVERY_MS, this.config.NOTIFIER_STATUS_POLL_AFTER_MS)) {
           lastPoll = Date.now();
           await this.dispatch.pollSilentMessages();

@@ -4,7 +4,13 @@ import type { InboundMessage } from '@bnp/messaging';
 import { FieldCipher } from '@bnp/pii';
 import { ContactSealer } from '../shared/contact-sealer';
 import { NotifierErrorCode } from '../shared/notifier.exception';
-import { enrollmentCreated, incidentControl, personExposed, testCipher } from '../testing/events';
+import {
+  activationChallengeIssued,
+  enrollmentCreated,
+  incidentControl,
+  personExposed,
+  testCipher,
+} from '../testing/events';
 import { NoticeEventsDecoder } from './notice-events.decoder';
 
 function inbound(message: { key: string | null; value: Buffer | null }): InboundMessage {
@@ -98,5 +104,66 @@ describe(NoticeEventsDecoder.name, () => {
     expect(() => sut.control(inbound({ ...incidentControl('INC-1', ControlAction.RESUMED), key: 'INC-2' }))).toThrow(
       /incident id/,
     );
+  });
+
+  describe('activation challenges', () => {
+    const code = (run: () => unknown) => {
+      try {
+        run();
+      } catch (error) {
+        return `${(error as { code?: string }).code}: ${(error as Error).message}`;
+      }
+      return 'no error';
+    };
+    const base = { incidentId: 'INC-1', personId: 'P-1', msisdn: '0300-1234567', otp: '042917' };
+
+    it('opens the number and the one-time code fraud-guard bound to the challenge', () => {
+      const event = activationChallengeIssued({ ...base, language: 'EN', enrollmentId: 'E-1' });
+      expect(sut.challenge(inbound(event))).toMatchObject({
+        challengeId: event.challengeId,
+        enrollmentId: 'E-1',
+        personId: 'P-1',
+        e164: '+923001234567',
+        masked: '+92 3** *** **67',
+        otp: '042917',
+        language: 'en',
+      });
+      expect(sut.challenge(inbound(activationChallengeIssued({ ...base, language: '' }))).language).toBe('ur');
+    });
+
+    it('dead-letters a challenge whose parts are missing, mis-keyed or not what they claim, without echoing the code', () => {
+      const event = activationChallengeIssued(base);
+      expect(code(() => sut.challenge(inbound({ ...event, key: 'P-2' })))).toMatch(/^KEY_MISMATCH/);
+      expect(code(() => sut.challenge(inbound({ key: 'P-1', value: Buffer.from('garbage') })))).toMatch(
+        /^MALFORMED_PAYLOAD/,
+      );
+      expect(code(() => sut.challenge(inbound({ key: 'P-1', value: null })))).toMatch(/^MALFORMED_PAYLOAD/);
+      expect(
+        code(() => sut.challenge(inbound(activationChallengeIssued({ ...base, challengeId: 'not-a-uuid' })))),
+      ).toMatch(/^INVALID_FIELD: challenge_id/);
+      expect(
+        code(() => sut.challenge(inbound(activationChallengeIssued({ ...base, sealedOtp: new Uint8Array() })))),
+      ).toMatch(/^MISSING_FIELD: otp_ciphertext/);
+      expect(
+        code(() => sut.challenge(inbound(activationChallengeIssued({ ...base, sealedMsisdn: new Uint8Array() })))),
+      ).toMatch(/^MISSING_FIELD: msisdn_ciphertext/);
+      // Sealed without the challenge binding (or for another challenge): refused, not opened.
+      expect(
+        code(() =>
+          sut.challenge(inbound(activationChallengeIssued({ ...base, sealedOtp: testCipher.encrypt('042917') }))),
+        ),
+      ).toMatch(/^UNREADABLE_ENVELOPE: otp_ciphertext/);
+      const notANumber = activationChallengeIssued({ ...base, challengeId: '6f1c1d52-7d2b-4b7e-9d0e-3f3a7c1b2a10' });
+      const landline = activationChallengeIssued({
+        ...base,
+        challengeId: '6f1c1d52-7d2b-4b7e-9d0e-3f3a7c1b2a10',
+        sealedMsisdn: testCipher.encrypt('042-1234567', 'challenge:6f1c1d52-7d2b-4b7e-9d0e-3f3a7c1b2a10/msisdn'),
+      });
+      expect(code(() => sut.challenge(inbound(notANumber)))).toBe('no error');
+      expect(code(() => sut.challenge(inbound(landline)))).toMatch(/^INVALID_FIELD: msisdn_ciphertext/);
+      const shortCode = code(() => sut.challenge(inbound(activationChallengeIssued({ ...base, otp: '12345' }))));
+      expect(shortCode).toMatch(/^INVALID_FIELD: otp_ciphertext/);
+      expect(shortCode).not.toContain('12345');
+    });
   });
 });

@@ -1,6 +1,7 @@
 import type { DescMessage, MessageShape } from '@bufbuild/protobuf';
 import { timestampDate } from '@bufbuild/protobuf/wkt';
 import {
+  ActivationChallengeIssuedSchema,
   Channel,
   ContractDecodeError,
   ControlAction,
@@ -69,6 +70,21 @@ export interface ReceivedEnrollment {
   actions: number[];
 }
 
+/** An ActivationChallengeIssued, validated, its number and one-time code open (in memory only). */
+export interface ReceivedChallenge {
+  challengeId: string;
+  enrollmentId: string;
+  incidentId: string;
+  personId: string;
+  revision: number;
+  e164: string;
+  masked: string;
+  otp: string;
+  requestedLanguage: string;
+  language: Language;
+  expiresAt: Date;
+}
+
 export interface ReceivedControl {
   controlId: string;
   incidentId: string;
@@ -89,6 +105,8 @@ function decode<Desc extends DescMessage>(schema: Desc, message: InboundMessage)
   }
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 function required(value: string, field: string): string {
   if (!value) throw new NotifierException(NotifierErrorCode.MissingField, `${field} is required`);
   return value;
@@ -106,7 +124,7 @@ function change(value: ExposureChange): NoticeChange {
   }
 }
 
-/** Decodes and validates the three topics the notifier consumes; opens contact envelopes for the service. */
+/** Decodes and validates the topics the notifier consumes; opens contact envelopes for the service. */
 export class NoticeEventsDecoder {
   constructor(private readonly sealer: ContactSealer) {}
 
@@ -205,6 +223,50 @@ export class NoticeEventsDecoder {
       enrollBy: event.enrollBy ? timestampDate(event.enrollBy) : null,
       monitoringMonths: event.monitoringMonths,
       actions: [...new Set(event.actions)],
+    };
+  }
+
+  challenge(message: InboundMessage): ReceivedChallenge {
+    const event = decode(ActivationChallengeIssuedSchema, message);
+    const personId = required(event.personId, 'person_id');
+    if (message.key !== personId)
+      throw new NotifierException(NotifierErrorCode.KeyMismatch, 'the message key must be the person id');
+    const challengeId = required(event.challengeId, 'challenge_id');
+    if (!UUID.test(challengeId))
+      throw new NotifierException(NotifierErrorCode.InvalidField, 'challenge_id must be a UUID');
+    const enrollmentId = required(event.enrollmentId, 'enrollment_id');
+    const incidentId = required(event.incidentId, 'incident_id');
+    if (event.msisdnCiphertext.length === 0)
+      throw new NotifierException(NotifierErrorCode.MissingField, 'msisdn_ciphertext is required');
+    if (event.otpCiphertext.length === 0)
+      throw new NotifierException(NotifierErrorCode.MissingField, 'otp_ciphertext is required');
+    if (!event.expiresAt) throw new NotifierException(NotifierErrorCode.MissingField, 'expires_at is required');
+    let e164: string;
+    try {
+      e164 = normalizeMsisdn(
+        this.sealer.openUpstream(event.msisdnCiphertext, UpstreamAad.challengeMsisdn(challengeId), 'msisdn_ciphertext'),
+      );
+    } catch (error) {
+      if (error instanceof NotifierException) throw error;
+      throw new NotifierException(NotifierErrorCode.InvalidField, 'msisdn_ciphertext: not a Pakistani mobile number');
+    }
+    const otp = this.sealer.openUpstream(event.otpCiphertext, UpstreamAad.oneTimeCode(challengeId), 'otp_ciphertext');
+    // Never echoed: a reason must not carry the secret.
+    if (!/^\d{6}$/.test(otp))
+      throw new NotifierException(NotifierErrorCode.InvalidField, 'otp_ciphertext: not a 6-digit one-time code');
+    const requested = event.language.trim().toLowerCase();
+    return {
+      challengeId: challengeId.toLowerCase(),
+      enrollmentId,
+      incidentId,
+      personId,
+      revision: event.revision,
+      e164,
+      masked: maskMsisdn(e164),
+      otp,
+      requestedLanguage: requested,
+      language: requested === 'en' ? 'en' : 'ur',
+      expiresAt: timestampDate(event.expiresAt),
     };
   }
 

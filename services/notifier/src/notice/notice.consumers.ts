@@ -3,6 +3,7 @@ import { EventPattern, Payload } from '@nestjs/microservices';
 import { Topics } from '@bnp/contracts';
 import type { InboundMessage } from '@bnp/messaging';
 import { NotifierKafkaExceptionFilter } from '../shared/notifier-exception.filter';
+import { ActivationNoticeService, type ActivationOutcome } from './activation-notice.service';
 import { NoticeEventsDecoder } from './notice-events.decoder';
 import { NoticeService, type EnrollmentOutcome, type RecordOutcome } from './notice.service';
 
@@ -13,6 +14,7 @@ export class NoticeConsumers {
   constructor(
     private readonly decoder: NoticeEventsDecoder,
     private readonly notices: NoticeService,
+    private readonly activations: ActivationNoticeService,
   ) {}
 
   @EventPattern(Topics.exposure)
@@ -26,6 +28,11 @@ export class NoticeConsumers {
   @EventPattern(Topics.fraudEnrollments)
   enrollment(@Payload() message: InboundMessage): Promise<EnrollmentOutcome> {
     return this.notices.recordEnrollment(this.decoder.enrollment(message));
+  }
+
+  @EventPattern(Topics.fraudChallenges)
+  challenge(@Payload() message: InboundMessage): Promise<ActivationOutcome> {
+    return this.activations.record(this.decoder.challenge(message));
   }
 
   @EventPattern(Topics.incidentControl)

@@ -1,6 +1,7 @@
 import { Column, Entity, Index, PrimaryColumn, Unique } from 'typeorm';
 
-export type NoticeKind = 'notice' | 'protection';
+/** notice: the breach notice; protection: the details owed after it; activation: a one-time code the person asked for. */
+export type NoticeKind = 'notice' | 'protection' | 'activation';
 /** awaiting_enrollment: held for the fraud enrollment; ready: its deliveries may go; the rest never send. */
 export type NoticeState = 'awaiting_enrollment' | 'ready' | 'dry_run' | 'superseded' | 'not_needed';
 /** reached: some channel got it to the person; unreachable: every channel failed (counted for substitute notice). */
@@ -9,7 +10,11 @@ export type NoticeOutcome = 'pending' | 'reached' | 'unreachable' | 'none';
 /** One notice to one person for one incident revision (or the protection details owed after one). */
 @Entity({ name: 'notices' })
 @Unique('UQ_notices_idempotency_key', ['idempotencyKey'])
-@Unique('UQ_notices_incident_person_revision_kind', ['incidentId', 'personId', 'revision', 'kind'])
+// One notice per revision and kind; a person may ask for several one-time codes within one revision.
+@Index('UQ_notices_incident_person_revision_kind', ['incidentId', 'personId', 'revision', 'kind'], {
+  unique: true,
+  where: `"kind" <> 'activation'`,
+})
 @Index('IX_notices_incident_person', ['incidentId', 'personId'])
 @Index('IX_notices_reference_code', ['referenceCode'])
 @Index('IX_notices_enrollment_deadline', ['enrollmentDeadline'], { where: `"state" = 'awaiting_enrollment'` })

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ContactSealer } from '../shared/contact-sealer';
 import { NOTIFIER_CONFIG } from '../shared/tokens';
 import type { NotifierConfig } from '../config';
+import { ActivationNoticeService } from './activation-notice.service';
 import { IncidentControlRepository } from './incident-control.repository';
 import { NoticeConsumers } from './notice.consumers';
 import { NoticeController } from './notice.controller';
@@ -15,6 +16,7 @@ import { NoticeService } from './notice.service';
     NoticeRepository,
     IncidentControlRepository,
     NoticeService,
+    ActivationNoticeService,
     {
       provide: NoticeEventsDecoder,
       inject: [NOTIFIER_CONFIG],

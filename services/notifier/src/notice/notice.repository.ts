@@ -11,6 +11,7 @@ import {
 } from '../shared/delivery-rows';
 import { settleNotice } from '../shared/notice-settlement';
 import { retryOnDeadlock } from '../shared/retry-deadlock';
+import type { ActivationChallengeEntity } from './activation-challenge.entity';
 import { EnrollmentEntity } from './enrollment.entity';
 import { NoticeEntity } from './notice.entity';
 
@@ -66,6 +67,7 @@ export class NoticeTransaction {
          n."incident_id" AS "incidentId", n."person_id" AS "personId"
        FROM "notify"."notices" n
        JOIN unnest($1::text[], $2::text[]) AS p(incident_id, person_id) ON n."incident_id" = p.incident_id AND n."person_id" = p.person_id
+       WHERE n."kind" <> 'activation'
        ORDER BY n."revision"`,
       [people.map(([incidentId]) => incidentId), people.map(([, personId]) => personId)],
     );
@@ -93,6 +95,22 @@ export class NoticeTransaction {
     await this.manager.query(INSERT_NOTICES, [noticesJson(notices)]);
   }
 
+  /** Inserts one notice unless its id or idempotency key is already taken; true when it was new. */
+  async insertNoticeIfNew(notice: NoticeEntity): Promise<boolean> {
+    const inserted = await this.manager.query<unknown[]>(`${INSERT_NOTICES} ON CONFLICT DO NOTHING RETURNING 1`, [
+      noticesJson([notice]),
+    ]);
+    return inserted.length === 1;
+  }
+
+  async insertActivationChallenge(challenge: Omit<ActivationChallengeEntity, 'receivedAt' | 'notice'>): Promise<void> {
+    await this.manager.query(
+      `INSERT INTO "notify"."activation_challenges" ("challenge_id", "notice_id", "enrollment_id", "otp_ciphertext", "expires_at")
+       VALUES ($1, $2, $3, $4, $5)`,
+      [challenge.challengeId, challenge.noticeId, challenge.enrollmentId, challenge.otpCiphertext, challenge.expiresAt],
+    );
+  }
+
   findByIdempotencyKey(idempotencyKey: string): Promise<NoticeEntity | null> {
     return this.manager.findOne(NoticeEntity, { where: { idempotencyKey } });
   }
@@ -101,7 +119,7 @@ export class NoticeTransaction {
   listNotices(incidentId: string, personId: string): Promise<NoticeBrief[]> {
     return this.manager.query<NoticeBrief[]>(
       `SELECT "notice_id" AS "noticeId", "idempotency_key" AS "idempotencyKey", "kind", "revision"
-       FROM "notify"."notices" WHERE "incident_id" = $1 AND "person_id" = $2 ORDER BY "revision"`,
+       FROM "notify"."notices" WHERE "incident_id" = $1 AND "person_id" = $2 AND "kind" <> 'activation' ORDER BY "revision"`,
       [incidentId, personId],
     );
   }
@@ -352,6 +370,25 @@ export class NoticeRepository {
     );
   }
 
+  /**
+   * One activation message: its notice, the challenge holding the sealed code, its one delivery and
+   * log entry, in one transaction. False when the challenge was recorded before (a redelivery).
+   */
+  recordActivation(
+    notice: NoticeEntity,
+    challenge: Omit<ActivationChallengeEntity, 'receivedAt' | 'notice'>,
+    delivery: NewDelivery,
+    log: OutboxMessage[],
+  ): Promise<boolean> {
+    return this.inTransaction(async (tx) => {
+      if (!(await tx.insertNoticeIfNew(notice))) return false;
+      await tx.insertActivationChallenge(challenge);
+      await tx.insertDeliveries([delivery]);
+      await tx.appendOutbox(log);
+      return true;
+    });
+  }
+
   async touchIncident(incidentId: string): Promise<void> {
     await this.dataSource.transaction((manager) =>
       new NoticeTransaction(manager, this.outbox).touchIncident(incidentId),
@@ -385,12 +422,15 @@ export class NoticeRepository {
          count(*) FILTER (WHERE "outcome" = 'pending')::int AS pending,
          count(*) FILTER (WHERE "outcome" = 'reached')::int AS reached,
          count(*) FILTER (WHERE "outcome" = 'unreachable')::int AS unreachable
-       FROM "notify"."notices" WHERE "incident_id" = $1`,
+       FROM "notify"."notices" WHERE "incident_id" = $1 AND "kind" <> 'activation'`,
       [incidentId],
     );
+    // Activation one-time codes are not breach notices: they count in neither figure.
     const deliveries = await this.dataSource.query<DeliveryCountRow[]>(
-      `SELECT "channel", "state", count(*)::int AS count FROM "notify"."deliveries" WHERE "incident_id" = $1
-       GROUP BY "channel", "state" ORDER BY "channel", "state"`,
+      `SELECT d."channel", d."state", count(*)::int AS count FROM "notify"."deliveries" d
+       JOIN "notify"."notices" n ON n."notice_id" = d."notice_id"
+       WHERE d."incident_id" = $1 AND n."kind" <> 'activation'
+       GROUP BY d."channel", d."state" ORDER BY d."channel", d."state"`,
       [incidentId],
     );
     return { notices: notices as IncidentSummaryRow, deliveries };

@@ -41,6 +41,7 @@ export const SealedAad = {
   recipient: (deliveryId: string) => `notify:delivery:${deliveryId}`,
   noticeEmail: (noticeId: string) => `notify:notice:${noticeId}/email`,
   activationCode: (enrollmentId: string) => `notify:enrollment:${enrollmentId}/activation-code`,
+  oneTimeCode: (challengeId: string) => `notify:challenge:${challengeId}/otp`,
 };
 
 /**
@@ -56,4 +57,7 @@ export const UpstreamAad = {
     `enrollment:${enrollmentId}/activation-code`,
     undefined,
   ],
+  /** fraud-guard binds both secrets of an ActivationChallengeIssued to the challenge; nothing else opens. */
+  challengeMsisdn: (challengeId: string): (string | undefined)[] => [`challenge:${challengeId}/msisdn`],
+  oneTimeCode: (challengeId: string): (string | undefined)[] => [`challenge:${challengeId}/otp`],
 };

@@ -1,6 +1,12 @@
 import type { EntityManager } from 'typeorm';
 import type { DeliveryChannel, DeliveryState } from '../dispatch/delivery-state';
 
+/**
+ * Delivery priority of an activation one-time code: ahead of every breach notice (CRITICAL is 1), and
+ * claimed regardless of quiet hours, the settle window and an incident's pause (ADR 0004).
+ */
+export const ACTIVATION_PRIORITY = 0;
+
 export interface NewDelivery {
   deliveryId: string;
   noticeId: string;

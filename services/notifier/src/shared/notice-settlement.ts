@@ -15,8 +15,8 @@ export async function settleNotice(
   noticeId: string,
   logTopic: string,
 ): Promise<OutboxMessage[]> {
-  const [notice] = await manager.query<{ incident_id: string; person_id: string; revision: number }[]>(
-    `SELECT "incident_id", "person_id", "revision" FROM "notify"."notices" WHERE "notice_id" = $1 AND "outcome" = 'pending' FOR UPDATE`,
+  const [notice] = await manager.query<{ incident_id: string; person_id: string; revision: number; kind: string }[]>(
+    `SELECT "incident_id", "person_id", "revision", "kind" FROM "notify"."notices" WHERE "notice_id" = $1 AND "outcome" = 'pending' FOR UPDATE`,
     [noticeId],
   );
   if (!notice) return [];
@@ -32,7 +32,8 @@ export async function settleNotice(
     noticeId,
     outcome,
   ]);
-  if (outcome === 'reached') return [];
+  // An activation code that did not arrive is not an unreached breach notice: its delivery's own entry says so.
+  if (outcome === 'reached' || notice.kind === 'activation') return [];
   return [
     notificationLogMessage(logTopic, {
       incidentId: notice.incident_id,

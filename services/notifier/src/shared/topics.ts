@@ -4,6 +4,7 @@ import { Topics } from '@bnp/contracts';
 export interface NotifierTopics {
   exposure: string;
   fraudEnrollments: string;
+  fraudChallenges: string;
   incidentControl: string;
   notificationLog: string;
 }
@@ -14,6 +15,7 @@ export function notifierTopics(prefix: string): NotifierTopics {
   return {
     exposure: `${prefix}${Topics.exposure}`,
     fraudEnrollments: `${prefix}${Topics.fraudEnrollments}`,
+    fraudChallenges: `${prefix}${Topics.fraudChallenges}`,
     incidentControl: `${prefix}${Topics.incidentControl}`,
     notificationLog: `${prefix}${Topics.notificationLog}`,
   };

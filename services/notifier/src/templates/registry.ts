@@ -1,8 +1,16 @@
 import { correctionEmailEn, noticeEmailEn, protectionEmailEn } from './email.en';
 import { correctionEmailUr, noticeEmailUr, protectionEmailUr } from './email.ur';
-import { correctionSmsEn, noticeSmsEn, protectionSmsEn } from './sms.en';
-import { correctionSmsUr, noticeSmsUr, protectionSmsUr } from './sms.ur';
-import type { EmailTemplate, Language, NoticeTemplate, Purpose, SmsTemplate, TierName } from './template';
+import { activationSmsEn, correctionSmsEn, noticeSmsEn, protectionSmsEn } from './sms.en';
+import { activationSmsUr, correctionSmsUr, noticeSmsUr, protectionSmsUr } from './sms.ur';
+import type {
+  ActivationSmsTemplate,
+  EmailTemplate,
+  Language,
+  NoticeTemplate,
+  Purpose,
+  SmsTemplate,
+  TierName,
+} from './template';
 
 const SMS: Record<
   Language,
@@ -40,4 +48,15 @@ export function allTemplates(): NoticeTemplate[] {
     EMAIL[language].correction,
     EMAIL[language].protection,
   ]);
+}
+
+const ACTIVATION_SMS: Record<Language, ActivationSmsTemplate> = { en: activationSmsEn, ur: activationSmsUr };
+
+/** The one-time code SMS in the person's language. */
+export function activationSmsTemplate(language: Language): ActivationSmsTemplate {
+  return ACTIVATION_SMS[language];
+}
+
+export function activationTemplates(): ActivationSmsTemplate[] {
+  return Object.values(ACTIVATION_SMS);
 }

@@ -1,6 +1,6 @@
 import { ProtectiveAction } from '@bnp/contracts';
-import type { NoticeContext, SmsTemplate, TierName } from './template';
-import { bySeverity, CATEGORY_WORDS, formatDate } from './vocabulary';
+import type { ActivationSmsTemplate, NoticeContext, SmsTemplate, TierName } from './template';
+import { bySeverity, CATEGORY_WORDS, formatDate, formatTime } from './vocabulary';
 
 // Short first notices. No links: a real notice has to be checkable by calling the helpline, since
 // scammers text leaked customers with lookalike links. Plain GSM-7 characters only (no curly quotes),
@@ -91,4 +91,19 @@ export const noticeSmsEn: Record<TierName, SmsTemplate> = {
   high: noticeTemplate('high'),
   medium: noticeTemplate('medium'),
   low: noticeTemplate('low'),
+};
+
+// The one-time code the person asked for when activating fraud-watch: one segment, the code first
+// (phones offer to copy it), when it stops working, and that nobody may be told it, not even us.
+export const activationSmsEn: ActivationSmsTemplate = {
+  id: 'activation.sms.en',
+  version: '2026-12-05.1',
+  purpose: 'activation',
+  channel: 'sms',
+  language: 'en',
+  tier: null,
+  maxSegments: 1,
+  render: (context) => ({
+    body: `${context.oneTimeCode} is your ${context.operatorName} fraud-watch code. It expires at ${formatTime(context.expiresAt)}. Never share it with anyone, not even our staff. Ref ${context.referenceCode}`,
+  }),
 };

@@ -1,6 +1,6 @@
 import { ProtectiveAction } from '@bnp/contracts';
-import type { NoticeContext, SmsTemplate, TierName } from './template';
-import { bySeverity, CATEGORY_WORDS, formatDate } from './vocabulary';
+import type { ActivationSmsTemplate, NoticeContext, SmsTemplate, TierName } from './template';
+import { bySeverity, CATEGORY_WORDS, formatDate, formatTime } from './vocabulary';
 
 // Urdu SMS are UCS-2: 70 characters in one part, 67 per part when split, so every word counts.
 // No links (see sms.en.ts). Codes and numbers keep Western digits, as printed on cards and receipts.
@@ -91,5 +91,19 @@ export const protectionSmsUr: SmsTemplate = {
   maxSegments: 3,
   render: (context) => ({
     body: `${context.operatorNameUr}: آپ کی مفت فراڈ نگرانی تیار ہے۔ کوڈ ${context.activationCode ?? '-'}۔ ہیلپ لائن سے فعال کریں۔ ${footer(context)}`,
+  }),
+};
+
+// The one-time code in Urdu (UCS-2, 67 characters a part when split): the code, its expiry, never share it.
+export const activationSmsUr: ActivationSmsTemplate = {
+  id: 'activation.sms.ur',
+  version: '2026-12-05.1',
+  purpose: 'activation',
+  channel: 'sms',
+  language: 'ur',
+  tier: null,
+  maxSegments: 2,
+  render: (context) => ({
+    body: `${context.operatorNameUr} فراڈ نگرانی کوڈ ${context.oneTimeCode}۔ ${formatTime(context.expiresAt)} تک کارآمد۔ کسی کو نہ بتائیں، ہمارے عملے کو بھی نہیں۔ حوالہ ${context.referenceCode}`,
   }),
 };

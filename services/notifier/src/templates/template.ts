@@ -33,6 +33,18 @@ export interface NoticeContext {
   protectionPending: boolean;
 }
 
+/**
+ * What the activation one-time code SMS may say. Not a breach notice: no categories, no tier. The
+ * reference code is printed so the reconciler can find the message in the provider's list.
+ */
+export interface ActivationContext {
+  operatorName: string;
+  operatorNameUr: string;
+  oneTimeCode: string;
+  expiresAt: Date;
+  referenceCode: string;
+}
+
 export interface SmsContent {
   body: string;
 }
@@ -59,6 +71,18 @@ export interface SmsTemplate extends TemplateBase {
   /** Most segments any rendering may take (checked by the template spec with worst-case input). */
   maxSegments: number;
   render(context: NoticeContext): SmsContent;
+}
+
+/** The one-time code SMS: transactional, per language only, never by email. */
+export interface ActivationSmsTemplate {
+  id: string;
+  version: string;
+  purpose: 'activation';
+  channel: 'sms';
+  language: Language;
+  tier: null;
+  maxSegments: number;
+  render(context: ActivationContext): SmsContent;
 }
 
 export interface EmailTemplate extends TemplateBase {

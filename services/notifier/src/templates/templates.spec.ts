@@ -1,7 +1,7 @@
 import { AttackVector, PiiCategory, ProtectiveAction } from '@bnp/contracts';
-import { allTemplates, emailTemplate, smsTemplate } from './registry';
+import { activationSmsTemplate, activationTemplates, allTemplates, emailTemplate, smsTemplate } from './registry';
 import { countSegments } from './segments';
-import type { NoticeContext, TierName } from './template';
+import type { ActivationContext, NoticeContext, TierName } from './template';
 
 const ALL_CATEGORIES = Object.values(PiiCategory).filter(
   (value): value is PiiCategory => typeof value === 'number' && value !== PiiCategory.UNSPECIFIED,
@@ -163,5 +163,51 @@ describe('notice templates', () => {
     expect(html).toContain('Nastaliq');
     expect(subject).toMatch(/[\u0600-\u06FF]/);
     expect(text).toContain('آپ کا شناختی کارڈ نمبر');
+  });
+});
+
+describe('activation one-time code templates', () => {
+  const context = (overrides: Partial<ActivationContext> = {}): ActivationContext => ({
+    operatorName: 'Baltik',
+    operatorNameUr: 'بالٹک',
+    oneTimeCode: '042917',
+    // 09:05 UTC is 14:05 in Pakistan.
+    expiresAt: new Date('2026-12-31T09:05:00Z'),
+    referenceCode: 'ZZZZZ-ZZZZZ',
+    ...overrides,
+  });
+
+  it('has one versioned template per language', () => {
+    expect(activationTemplates().map((template) => [template.id, template.language])).toEqual([
+      ['activation.sms.en', 'en'],
+      ['activation.sms.ur', 'ur'],
+    ]);
+    for (const template of activationTemplates()) expect(template.version).toMatch(/^\d{4}-\d{2}-\d{2}\.\d+$/);
+  });
+
+  it.each(activationTemplates().map((template) => [template.id, template] as const))(
+    '%s says the code, when it expires and never to share it, within its segment cap, with no link',
+    (_id, template) => {
+      const { body } = template.render(context());
+      const { segments, encoding } = countSegments(body);
+      expect(segments).toBeLessThanOrEqual(template.maxSegments);
+      expect(encoding).toBe(template.language === 'ur' ? 'UCS-2' : 'GSM-7');
+      expect(body).toContain('042917');
+      expect(body).toContain('14:05');
+      // The reconciler finds the message by it.
+      expect(body).toContain('ZZZZZ-ZZZZZ');
+      expect(body).not.toMatch(/https?:|www\.|\.example|\.com|\.pk/i);
+    },
+  );
+
+  it('keeps the English code SMS to one segment and the Urdu one to two, and says never to share it', () => {
+    const english = activationSmsTemplate('en').render(context()).body;
+    expect(countSegments(english).segments).toBe(1);
+    expect(english).toMatch(/expires at 14:05/);
+    expect(english).toMatch(/never share it/i);
+    const urdu = activationSmsTemplate('ur').render(context()).body;
+    expect(urdu).toMatch(/[\u0600-\u06FF]/);
+    expect(urdu).toContain('کسی کو نہ بتائیں');
+    expect(countSegments(urdu).segments).toBeLessThanOrEqual(2);
   });
 });

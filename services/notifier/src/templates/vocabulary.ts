@@ -277,6 +277,18 @@ export function formatDate(date: Date | null): string | null {
   return dateFormat.format(date).replace(/\//g, '-');
 }
 
+const timeFormat = new Intl.DateTimeFormat('en-GB', {
+  timeZone: NOTICE_TIME_ZONE,
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
+
+/** A time of day in Pakistan, `HH:MM` (24-hour, Western digits): when a one-time code stops working. */
+export function formatTime(date: Date): string {
+  return timeFormat.format(date);
+}
+
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 }

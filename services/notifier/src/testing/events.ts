@@ -1,11 +1,12 @@
-// Test and benchmark data: PersonExposed, EnrollmentCreated and IncidentControl events as the
-// exposure service, fraud-guard and the incident console would publish them, contact points sealed
+// Test and benchmark data: PersonExposed, EnrollmentCreated, ActivationChallengeIssued and IncidentControl
+// events as the exposure service, fraud-guard and the incident console would publish them, contact points sealed
 // with the fixed test keys. Never use these keys anywhere else.
 import { randomUUID } from 'node:crypto';
 import { toBinary } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { create } from '@bufbuild/protobuf';
 import {
+  ActivationChallengeIssuedSchema,
   AttackVector,
   Channel,
   ControlAction,
@@ -136,6 +137,38 @@ export function enrollmentCreated(init: {
     protectedSubscriptions: 1,
   });
   return { key: init.personId, value: Buffer.from(toBinary(EnrollmentCreatedSchema, event)) };
+}
+
+export interface ChallengeInit {
+  incidentId: string;
+  personId: string;
+  msisdn: string;
+  otp: string;
+  challengeId?: string;
+  enrollmentId?: string;
+  language?: string;
+  expiresAt?: Date;
+  /** Overrides what is sealed as the number or the code (for malformed events). */
+  sealedMsisdn?: Uint8Array;
+  sealedOtp?: Uint8Array;
+}
+
+/** An ActivationChallengeIssued as fraud-guard writes it: number and code sealed, bound to the challenge. */
+export function activationChallengeIssued(init: ChallengeInit) {
+  const challengeId = init.challengeId ?? randomUUID();
+  const event = create(ActivationChallengeIssuedSchema, {
+    challengeId,
+    enrollmentId: init.enrollmentId ?? randomUUID(),
+    incidentId: init.incidentId,
+    personId: init.personId,
+    msisdnCiphertext: init.sealedMsisdn ?? testCipher.encrypt(init.msisdn, `challenge:${challengeId}/msisdn`),
+    msisdnMasked: maskMsisdn(init.msisdn),
+    otpCiphertext: init.sealedOtp ?? testCipher.encrypt(init.otp, `challenge:${challengeId}/otp`),
+    language: init.language ?? 'ur',
+    expiresAt: timestampFromDate(init.expiresAt ?? new Date(Date.now() + 10 * 60_000)),
+    revision: 1,
+  });
+  return { key: init.personId, value: Buffer.from(toBinary(ActivationChallengeIssuedSchema, event)), challengeId };
 }
 
 export function incidentControl(incidentId: string, action: ControlAction, decidedAt = new Date()) {

@@ -165,6 +165,7 @@ export class NotifierHarness {
       const owned = [
         this.topics.exposure,
         this.topics.fraudEnrollments,
+        this.topics.fraudChallenges,
         this.topics.incidentControl,
         this.topics.notificationLog,
         ...groups.flatMap((group) => [

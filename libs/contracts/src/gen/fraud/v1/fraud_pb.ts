@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file fraud/v1/fraud.proto.
  */
 export const file_fraud_v1_fraud: GenFile = /*@__PURE__*/
-  fileDesc("ChRmcmF1ZC92MS9mcmF1ZC5wcm90bxIIZnJhdWQudjEisAIKEVByb3RlY3Rpb25Db21tYW5kEhIKCmNvbW1hbmRfaWQYASABKAkSEwoLaW5jaWRlbnRfaWQYAiABKAkSEQoJcGVyc29uX2lkGAMgASgJEhUKDXN1YnNjcmliZXJfaWQYBCABKAkSGQoRbXNpc2RuX2NpcGhlcnRleHQYBSABKAwSFQoNbXNpc2RuX21hc2tlZBgGIAEoCRIuCgdhY3Rpb25zGAcgAygOMh0uZXhwb3N1cmUudjEuUHJvdGVjdGl2ZUFjdGlvbhImCh51bnRpbF9iaW9tZXRyaWNfcmV2ZXJpZmljYXRpb24YCCABKAgSLQoJaXNzdWVkX2F0GAkgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIPCgdhdHRlbXB0GAogASgNIpYBCg1Qcm90ZWN0aW9uQWNrEhIKCmNvbW1hbmRfaWQYASABKAkSLAoHb3V0Y29tZRgCIAEoDjIbLmZyYXVkLnYxLlByb3RlY3Rpb25PdXRjb21lEg4KBmRldGFpbBgDIAEoCRIzCg9hY2tub3dsZWRnZWRfYXQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIrMCChFFbnJvbGxtZW50Q3JlYXRlZBIVCg1lbnJvbGxtZW50X2lkGAEgASgJEhMKC2luY2lkZW50X2lkGAIgASgJEhEKCXBlcnNvbl9pZBgDIAEoCRIgChhleHBvc3VyZV9pZGVtcG90ZW5jeV9rZXkYBCABKAkSIgoaYWN0aXZhdGlvbl9jb2RlX2NpcGhlcnRleHQYBSABKAwSLQoJZW5yb2xsX2J5GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIZChFtb25pdG9yaW5nX21vbnRocxgHIAEoDRIuCgdhY3Rpb25zGAggAygOMh0uZXhwb3N1cmUudjEuUHJvdGVjdGl2ZUFjdGlvbhIfChdwcm90ZWN0ZWRfc3Vic2NyaXB0aW9ucxgJIAEoDSqgAQoRUHJvdGVjdGlvbk91dGNvbWUSIgoeUFJPVEVDVElPTl9PVVRDT01FX1VOU1BFQ0lGSUVEEAASHgoaUFJPVEVDVElPTl9PVVRDT01FX0FQUExJRUQQARImCiJQUk9URUNUSU9OX09VVENPTUVfQUxSRUFEWV9BUFBMSUVEEAISHwobUFJPVEVDVElPTl9PVVRDT01FX1JFSkVDVEVEEANiBnByb3RvMw", [file_exposure_v1_exposure, file_google_protobuf_timestamp]);
+  fileDesc("ChRmcmF1ZC92MS9mcmF1ZC5wcm90bxIIZnJhdWQudjEisAIKEVByb3RlY3Rpb25Db21tYW5kEhIKCmNvbW1hbmRfaWQYASABKAkSEwoLaW5jaWRlbnRfaWQYAiABKAkSEQoJcGVyc29uX2lkGAMgASgJEhUKDXN1YnNjcmliZXJfaWQYBCABKAkSGQoRbXNpc2RuX2NpcGhlcnRleHQYBSABKAwSFQoNbXNpc2RuX21hc2tlZBgGIAEoCRIuCgdhY3Rpb25zGAcgAygOMh0uZXhwb3N1cmUudjEuUHJvdGVjdGl2ZUFjdGlvbhImCh51bnRpbF9iaW9tZXRyaWNfcmV2ZXJpZmljYXRpb24YCCABKAgSLQoJaXNzdWVkX2F0GAkgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIPCgdhdHRlbXB0GAogASgNIpYBCg1Qcm90ZWN0aW9uQWNrEhIKCmNvbW1hbmRfaWQYASABKAkSLAoHb3V0Y29tZRgCIAEoDjIbLmZyYXVkLnYxLlByb3RlY3Rpb25PdXRjb21lEg4KBmRldGFpbBgDIAEoCRIzCg9hY2tub3dsZWRnZWRfYXQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIrMCChFFbnJvbGxtZW50Q3JlYXRlZBIVCg1lbnJvbGxtZW50X2lkGAEgASgJEhMKC2luY2lkZW50X2lkGAIgASgJEhEKCXBlcnNvbl9pZBgDIAEoCRIgChhleHBvc3VyZV9pZGVtcG90ZW5jeV9rZXkYBCABKAkSIgoaYWN0aXZhdGlvbl9jb2RlX2NpcGhlcnRleHQYBSABKAwSLQoJZW5yb2xsX2J5GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIZChFtb25pdG9yaW5nX21vbnRocxgHIAEoDRIuCgdhY3Rpb25zGAggAygOMh0uZXhwb3N1cmUudjEuUHJvdGVjdGl2ZUFjdGlvbhIfChdwcm90ZWN0ZWRfc3Vic2NyaXB0aW9ucxgJIAEoDSKOAgoZQWN0aXZhdGlvbkNoYWxsZW5nZUlzc3VlZBIUCgxjaGFsbGVuZ2VfaWQYASABKAkSFQoNZW5yb2xsbWVudF9pZBgCIAEoCRITCgtpbmNpZGVudF9pZBgDIAEoCRIRCglwZXJzb25faWQYBCABKAkSGQoRbXNpc2RuX2NpcGhlcnRleHQYBSABKAwSFQoNbXNpc2RuX21hc2tlZBgGIAEoCRIWCg5vdHBfY2lwaGVydGV4dBgHIAEoDBIQCghsYW5ndWFnZRgIIAEoCRIuCgpleHBpcmVzX2F0GAkgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIQCghyZXZpc2lvbhgKIAEoDSqgAQoRUHJvdGVjdGlvbk91dGNvbWUSIgoeUFJPVEVDVElPTl9PVVRDT01FX1VOU1BFQ0lGSUVEEAASHgoaUFJPVEVDVElPTl9PVVRDT01FX0FQUExJRUQQARImCiJQUk9URUNUSU9OX09VVENPTUVfQUxSRUFEWV9BUFBMSUVEEAISHwobUFJPVEVDVElPTl9PVVRDT01FX1JFSkVDVEVEEANiBnByb3RvMw", [file_exposure_v1_exposure, file_google_protobuf_timestamp]);
 
 /**
  * A command to the operator's systems on `fraud.protection.v1` (key = subscriber_id), one per affected
@@ -338,6 +338,149 @@ export type EnrollmentCreatedJson = {
  */
 export const EnrollmentCreatedSchema: GenMessage<EnrollmentCreated, {jsonType: EnrollmentCreatedJson}> = /*@__PURE__*/
   messageDesc(file_fraud_v1_fraud, 2);
+
+/**
+ * Published on `fraud.challenges.v1` (key = person_id) in the same transaction that created the
+ * activation challenge: the notifier texts the one-time code to the number the person gave, once per
+ * challenge_id. It carries a short-lived secret: the topic keeps it for an hour only, and both
+ * secrets are sealed with the PII key ring, each bound to the challenge (aad below).
+ *
+ * @generated from message fraud.v1.ActivationChallengeIssued
+ */
+export type ActivationChallengeIssued = Message<"fraud.v1.ActivationChallengeIssued"> & {
+  /**
+   * @generated from field: string challenge_id = 1;
+   */
+  challengeId: string;
+
+  /**
+   * @generated from field: string enrollment_id = 2;
+   */
+  enrollmentId: string;
+
+  /**
+   * @generated from field: string incident_id = 3;
+   */
+  incidentId: string;
+
+  /**
+   * @generated from field: string person_id = 4;
+   */
+  personId: string;
+
+  /**
+   * The E.164 number the one-time code goes to (libs/pii envelope, aad `challenge:<challenge_id>/msisdn`).
+   *
+   * @generated from field: bytes msisdn_ciphertext = 5;
+   */
+  msisdnCiphertext: Uint8Array;
+
+  /**
+   * @generated from field: string msisdn_masked = 6;
+   */
+  msisdnMasked: string;
+
+  /**
+   * The 6-digit one-time code (libs/pii envelope, aad `challenge:<challenge_id>/otp`).
+   *
+   * @generated from field: bytes otp_ciphertext = 7;
+   */
+  otpCiphertext: Uint8Array;
+
+  /**
+   * The person's language as the exposure gave it (`ur`, `en`).
+   *
+   * @generated from field: string language = 8;
+   */
+  language: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp expires_at = 9;
+   */
+  expiresAt?: Timestamp | undefined;
+
+  /**
+   * The incident revision the enrollment was last updated for (for the notification log).
+   *
+   * @generated from field: uint32 revision = 10;
+   */
+  revision: number;
+};
+
+/**
+ * Published on `fraud.challenges.v1` (key = person_id) in the same transaction that created the
+ * activation challenge: the notifier texts the one-time code to the number the person gave, once per
+ * challenge_id. It carries a short-lived secret: the topic keeps it for an hour only, and both
+ * secrets are sealed with the PII key ring, each bound to the challenge (aad below).
+ *
+ * @generated from message fraud.v1.ActivationChallengeIssued
+ */
+export type ActivationChallengeIssuedJson = {
+  /**
+   * @generated from field: string challenge_id = 1;
+   */
+  challengeId?: string;
+
+  /**
+   * @generated from field: string enrollment_id = 2;
+   */
+  enrollmentId?: string;
+
+  /**
+   * @generated from field: string incident_id = 3;
+   */
+  incidentId?: string;
+
+  /**
+   * @generated from field: string person_id = 4;
+   */
+  personId?: string;
+
+  /**
+   * The E.164 number the one-time code goes to (libs/pii envelope, aad `challenge:<challenge_id>/msisdn`).
+   *
+   * @generated from field: bytes msisdn_ciphertext = 5;
+   */
+  msisdnCiphertext?: string;
+
+  /**
+   * @generated from field: string msisdn_masked = 6;
+   */
+  msisdnMasked?: string;
+
+  /**
+   * The 6-digit one-time code (libs/pii envelope, aad `challenge:<challenge_id>/otp`).
+   *
+   * @generated from field: bytes otp_ciphertext = 7;
+   */
+  otpCiphertext?: string;
+
+  /**
+   * The person's language as the exposure gave it (`ur`, `en`).
+   *
+   * @generated from field: string language = 8;
+   */
+  language?: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp expires_at = 9;
+   */
+  expiresAt?: TimestampJson;
+
+  /**
+   * The incident revision the enrollment was last updated for (for the notification log).
+   *
+   * @generated from field: uint32 revision = 10;
+   */
+  revision?: number;
+};
+
+/**
+ * Describes the message fraud.v1.ActivationChallengeIssued.
+ * Use `create(ActivationChallengeIssuedSchema)` to create a new message.
+ */
+export const ActivationChallengeIssuedSchema: GenMessage<ActivationChallengeIssued, {jsonType: ActivationChallengeIssuedJson}> = /*@__PURE__*/
+  messageDesc(file_fraud_v1_fraud, 3);
 
 /**
  * @generated from enum fraud.v1.ProtectionOutcome
