@@ -34,13 +34,26 @@ function bar(label: string, done: number, total: number): void {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { subscribers: { type: 'string', default: '200000' }, timeout: { type: 'string', default: '1800' } },
+    options: {
+      subscribers: { type: 'string', default: '200000' },
+      timeout: { type: 'string', default: '3600' },
+      // Waits for and summarises an incident the demo started before (after an interrupted run).
+      report: { type: 'string' },
+    },
   });
   const subscribers = Number(values.subscribers);
   const deadline = Date.now() + Number(values.timeout) * 1000;
   const db = new Client({ connectionString: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/bnp' });
   await db.connect();
   const dir = join(ROOT, '.cache', 'demo', String(subscribers));
+  if (values.report) {
+    await stage('notices and protection until every affected person is settled', () =>
+      waitUntilSettled(db, values.report!, deadline),
+    );
+    await printSummary(db, values.report);
+    await db.end();
+    return;
+  }
 
   await stage(`generate a synthetic operator of ${subscribers.toLocaleString('en')} subscribers`, () => {
     if (existsSync(join(dir, 'holdings.csv'))) return console.log(`  (reusing ${dir})`);
@@ -199,12 +212,12 @@ interface Buckets {
 async function buckets(db: Client, incidentId: string): Promise<Buckets> {
   const quiet = isQuiet(parseQuietHours(process.env.NOTIFIER_QUIET_HOURS ?? '21-08'), new Date());
   const { rows } = await db.query<Buckets>(
-    `WITH people AS (
+    `WITH people AS MATERIALIZED (
        SELECT pe.person_id::text AS person_id,
               EXISTS (SELECT 1 FROM exposure.exposure_events e WHERE e.incident_id = pe.incident_id AND e.person_id = pe.person_id AND e.held AND e.published_at IS NULL) AS held,
               coalesce((SELECT paused FROM exposure.incidents i WHERE i.incident_id = pe.incident_id), false) AS paused
        FROM exposure.person_exposures pe WHERE pe.incident_id = $1 AND pe.status = 'ACTIVE'),
-     outcome AS (
+     outcome AS MATERIALIZED (
        SELECT n.person_id,
               bool_or(n.outcome = 'pending') AS pending,
               bool_or(n.outcome = 'reached') AS reached,
@@ -243,7 +256,7 @@ async function waitUntilSettled(db: Client, incidentId: string, deadline: number
       console.log(`\n  stopped waiting: ${b.inProgress} people still in progress (see npm run demo -- --timeout)`);
       break;
     }
-    await sleep(1000);
+    await sleep(5000);
   }
   process.stdout.write('\n');
 }

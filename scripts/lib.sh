@@ -30,3 +30,20 @@ wait_port() {
   done
   die "$name did not open $host:$port within ${secs}s"
 }
+
+# Stops what scripts/start.sh started, except Kafka: services leave their consumer groups and commit.
+stop_services() {
+  local pidfile name
+  for pidfile in "$RUN_DIR"/*.pid; do
+    [ -e "$pidfile" ] || continue
+    name=$(basename "$pidfile" .pid)
+    [ "$name" = kafka ] && continue
+    if pid_alive "$pidfile"; then
+      log "stopping $name"
+      kill -TERM "$(cat "$pidfile")"
+      for _ in $(seq 1 100); do pid_alive "$pidfile" || break; sleep 0.2; done
+      pid_alive "$pidfile" && kill -9 "$(cat "$pidfile")"
+    fi
+    rm -f "$pidfile"
+  done
+}

@@ -5,16 +5,5 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
-for pidfile in "$RUN_DIR"/*.pid; do
-  [ -e "$pidfile" ] || continue
-  name=$(basename "$pidfile" .pid)
-  [ "$name" = kafka ] && continue
-  if pid_alive "$pidfile"; then
-    log "stopping $name"
-    kill -TERM "$(cat "$pidfile")"
-    for _ in $(seq 1 100); do pid_alive "$pidfile" || break; sleep 0.2; done
-    pid_alive "$pidfile" && kill -9 "$(cat "$pidfile")"
-  fi
-  rm -f "$pidfile"
-done
+stop_services
 scripts/kafka.sh stop

@@ -24,7 +24,7 @@ import {
 } from '@bnp/contracts';
 import { FailureHeaders, deadLetterTopic, retryTopic } from '@bnp/messaging';
 import { FieldCipher, parseKeyRing } from '@bnp/pii';
-import { KafkaTestClient, TEST_DATABASE_URL, TEST_PII_KEYS, testEnv, waitFor } from '@bnp/testing';
+import { KafkaTestClient, startGroupAtEnd, TEST_DATABASE_URL, TEST_PII_KEYS, testEnv, waitFor } from '@bnp/testing';
 // The stand-ins are local tools, not libraries: tests reach them by path, as their READMEs say.
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import {
@@ -35,7 +35,7 @@ import {
 import { createSmtpSink, type SmtpSink } from '../../deploy/local/smtp-sink/src';
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { createTwilioStandIn, type TwilioStandIn } from '../../deploy/local/twilio-stand-in/src';
-import { ServiceProcess, freePort, importCsv, lagOf, startGroupAtEndOfAll } from './stack';
+import { ServiceProcess, freePort, importCsv, lagOf } from './stack';
 
 const run = randomUUID().slice(0, 8);
 const URDU = /[\u0600-\u06FF]/;
@@ -310,7 +310,7 @@ describe('a breach event, end to end, to the phones and inboxes of the people it
     const contractTopics = Object.values(Topics).filter((topic) => existing.has(topic));
     await Promise.all([
       importDirectory(),
-      Promise.all(Object.values(GROUPS).map((group) => startGroupAtEndOfAll(kafka.kafka, group, contractTopics))).then(
+      Promise.all(Object.values(GROUPS).map((group) => startGroupAtEnd(kafka.kafka, group, contractTopics))).then(
         startServices,
       ),
     ]);

@@ -128,36 +128,6 @@ export async function importCsv(kind: string, file: string, env: Record<string, 
   return stdout;
 }
 
-/**
- * Commits the current end of every one of `topics` for a consumer group that has not started yet, in one
- * group join (libs/testing's startGroupAtEnd joins once per topic, seconds each). The group may later
- * subscribe to any subset: whatever a service reads, it reads only what is produced from now on.
- */
-export async function startGroupAtEndOfAll(kafka: Kafka, groupId: string, topics: string[]): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  const ends = await Promise.all(
-    topics.map(async (topic) => ({ topic, partitions: await admin.fetchTopicOffsets(topic) })),
-  ).finally(() => admin.disconnect());
-  const consumer = kafka.consumer({ groupId });
-  await consumer.connect();
-  try {
-    const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
-    await consumer.subscribe({ topics, fromBeginning: true });
-    // Nothing is processed or committed but the offsets below.
-    await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: async () => undefined });
-    consumer.pause(topics.map((topic) => ({ topic })));
-    await joined;
-    await consumer.commitOffsets(
-      ends.flatMap(({ topic, partitions }) =>
-        partitions.map(({ partition, high }) => ({ topic, partition, offset: high })),
-      ),
-    );
-  } finally {
-    await consumer.disconnect();
-  }
-}
-
 /** How far `groupId` is behind the end of `topic`, in messages (what a shared broker's other traffic costs). */
 export async function lagOf(kafka: Kafka, groupId: string, topic: string): Promise<number> {
   const admin = kafka.admin();

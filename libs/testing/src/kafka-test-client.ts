@@ -89,20 +89,33 @@ export class KafkaTestClient {
 }
 
 /**
- * Commits the current end of `topics` for a consumer group that has not started yet, so a service
- * under test (or benchmark) reads only what is produced from now on, not other runs' history.
+ * Commits the current end of `topics` for a consumer group that has no live members, so a service
+ * under test (or benchmark, or the demo) reads only what is produced from now on, not other runs'
+ * history. One join of the group for all topics: admin.setOffsets joins once per topic (seconds each),
+ * and resetOffsets({ earliest: false }) stores -1, which a new consumer reads from the beginning.
  */
 export async function startGroupAtEnd(kafka: Kafka, groupId: string, topics: string[]): Promise<void> {
+  if (topics.length === 0) return;
   const admin = kafka.admin();
   await admin.connect();
+  const ends = await Promise.all(
+    topics.map(async (topic) => ({ topic, partitions: await admin.fetchTopicOffsets(topic) })),
+  ).finally(() => admin.disconnect());
+  const consumer = kafka.consumer({ groupId });
+  await consumer.connect();
   try {
-    // Explicit offsets: resetOffsets({ earliest: false }) stores -1 ("latest") for a group that has no
-    // offsets yet, which a new consumer then reads from the beginning.
-    for (const topic of topics) {
-      const ends = await admin.fetchTopicOffsets(topic);
-      await admin.setOffsets({ groupId, topic, partitions: ends.map(({ partition, high }) => ({ partition, offset: high })) });
-    }
+    const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
+    await consumer.subscribe({ topics, fromBeginning: true });
+    // Nothing is processed or committed but the offsets below.
+    await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: async () => undefined });
+    consumer.pause(topics.map((topic) => ({ topic })));
+    await joined;
+    await consumer.commitOffsets(
+      ends.flatMap(({ topic, partitions }) =>
+        partitions.map(({ partition, high }) => ({ topic, partition, offset: high })),
+      ),
+    );
   } finally {
-    await admin.disconnect();
+    await consumer.disconnect();
   }
 }

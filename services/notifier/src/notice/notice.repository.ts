@@ -125,13 +125,14 @@ export class NoticeTransaction {
   }
 
   /** Whether any delivery of these notices was ever handed to a provider (or may have been). */
-  async anyAttempted(noticeIds: string[]): Promise<boolean> {
-    if (noticeIds.length === 0) return false;
-    const rows = await this.manager.query<unknown[]>(
-      `SELECT 1 FROM "notify"."deliveries" WHERE "notice_id" = ANY($1::uuid[]) AND "attempts" > 0 LIMIT 1`,
+  /** Of these notices, the ones with a delivery that was attempted (something may have reached the person). */
+  async attemptedNotices(noticeIds: string[]): Promise<Set<string>> {
+    if (noticeIds.length === 0) return new Set();
+    const rows = await this.manager.query<{ notice_id: string }[]>(
+      `SELECT DISTINCT "notice_id" FROM "notify"."deliveries" WHERE "notice_id" = ANY($1::uuid[]) AND "attempts" > 0`,
       [noticeIds],
     );
-    return rows.length > 0;
+    return new Set(rows.map((row) => row.notice_id));
   }
 
   /** Cancels deliveries of older notices that have not gone out: the newer notice says everything they would. */

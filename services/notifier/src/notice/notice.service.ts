@@ -163,8 +163,17 @@ export class NoticeService {
         .filter(({ exposure }) => exposure.needsEnrollment)
         .map(({ exposure }) => exposure.idempotencyKey);
       const enrollments = await tx.enrollmentIdsFor(needing);
+      // Set-based for the whole batch: which older notices were attempted, and (after planning) one
+      // statement that cancels what they have not sent. Two revisions of one person never share a batch
+      // (the consumer keeps a key's messages in order, one at a time).
+      const olderOf = (exposure: ReceivedExposure): string[] =>
+        (known.get(personKey(exposure)) ?? [])
+          .filter((notice) => notice.kind === 'notice' && notice.revision < exposure.revision)
+          .map((notice) => notice.noticeId);
+      const attempted = await tx.attemptedNotices(items.flatMap(({ exposure }) => olderOf(exposure)));
       const planned: Planned[] = [];
       const results: ItemOutcome<RecordOutcome>[] = [];
+      const superseding = new Map<string, { exposure: ReceivedExposure; plan: Planned }>();
       for (const { exposure, source } of items) {
         const all = known.get(personKey(exposure)) ?? [];
         if (all.some((notice) => notice.idempotencyKey === exposure.idempotencyKey)) {
@@ -177,17 +186,15 @@ export class NoticeService {
           results.push({ ok: false, error: new NotifierException(NotifierErrorCode.RevisionConflict, message) });
           continue;
         }
-        const older = others.filter((notice) => notice.revision < exposure.revision).map((notice) => notice.noticeId);
-        const olderAttempted = older.length > 0 && (await tx.anyAttempted(older));
+        const older = olderOf(exposure);
         const plan = this.plan(exposure, source, {
           others,
-          olderAttempted,
+          olderAttempted: older.some((noticeId) => attempted.has(noticeId)),
           enrollmentId: enrollments.get(exposure.idempotencyKey) ?? null,
         });
         const state = plan.notice.state;
-        if (state !== 'dry_run' && state !== 'superseded' && older.length > 0) {
-          const cancelled = await tx.cancelUnsent(older);
-          plan.log.push(...cancelled.map((delivery) => this.cancelledEntry(exposure, delivery)));
+        if (state !== 'dry_run' && state !== 'superseded') {
+          for (const noticeId of older) superseding.set(noticeId, { exposure, plan });
         }
         if (plan.sends) await this.touchIncident(exposure.incidentId, (id) => tx.touchIncident(id));
         planned.push(plan);
@@ -202,6 +209,10 @@ export class NoticeService {
           },
         ]);
         results.push({ ok: true, value: state });
+      }
+      for (const delivery of await tx.cancelUnsent([...superseding.keys()])) {
+        const by = superseding.get(delivery.notice_id);
+        if (by) by.plan.log.push(this.cancelledEntry(by.exposure, delivery));
       }
       await tx.insertNotices(planned.map((plan) => plan.notice));
       await tx.insertDeliveries(planned.flatMap((plan) => plan.deliveries));
