@@ -156,6 +156,9 @@ export class NoticeService {
   /** Revisions and retractions: per person under an advisory lock, superseding what was not sent yet. */
   private async recordExposuresLocked(items: PendingExposure[]): Promise<ItemOutcome<RecordOutcome>[]> {
     let wake = false;
+    // Touched after the commit: the incident's row is shared by every batch, and a batch holding its
+    // lock to the end of a long transaction would make the others wait for it.
+    const touched = new Set<string>();
     const outcomes = await this.notices.inTransaction(async (tx) => {
       await tx.lockPeople(items.map(({ exposure }) => [exposure.incidentId, exposure.personId]));
       const known = await tx.listNoticesOf(items.map(({ exposure }) => [exposure.incidentId, exposure.personId]));
@@ -196,7 +199,7 @@ export class NoticeService {
         if (state !== 'dry_run' && state !== 'superseded') {
           for (const noticeId of older) superseding.set(noticeId, { exposure, plan });
         }
-        if (plan.sends) await this.touchIncident(exposure.incidentId, (id) => tx.touchIncident(id));
+        if (plan.sends) touched.add(exposure.incidentId);
         planned.push(plan);
         // Later items of this batch see this notice (a redelivery, or a second revision).
         known.set(personKey(exposure), [
@@ -220,6 +223,7 @@ export class NoticeService {
       wake = planned.some((plan) => plan.wake);
       return results;
     });
+    for (const incidentId of touched) await this.touchIncident(incidentId, (id) => this.notices.touchIncident(id));
     if (wake) this.work.raise();
     return outcomes;
   }
