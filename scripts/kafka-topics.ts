@@ -2,7 +2,7 @@
 // recreates them first (tests start from empty topics). Waits until the broker serves metadata.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Kafka, logLevel, type ITopicConfig } from 'kafkajs';
+import { Kafka, logLevel, type Admin, type ITopicConfig } from 'kafkajs';
 
 function readTopics(): ITopicConfig[] {
   const text = readFileSync(join(__dirname, '..', 'deploy', 'local', 'kafka', 'topics.txt'), 'utf8');
@@ -37,6 +37,27 @@ async function waitForBroker(kafka: Kafka, seconds: number): Promise<void> {
   }
 }
 
+/** Deletes every topic first when `reset`, waits until the names are free, creates what is missing. */
+async function ensureTopics(admin: Admin, wanted: ITopicConfig[], reset: boolean): Promise<number> {
+  const existing = new Set(await admin.listTopics());
+  if (reset) {
+    const toDelete = [...existing].filter((topic) => !topic.startsWith('__'));
+    if (toDelete.length > 0) {
+      await admin.deleteTopics({ topics: toDelete, timeout: 30000 });
+      for (let i = 0; i < 150; i++) {
+        const left = (await admin.listTopics()).filter((topic) => toDelete.includes(topic));
+        if (left.length === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    }
+    existing.clear();
+    for (const topic of await admin.listTopics()) existing.add(topic);
+  }
+  const missing = wanted.filter(({ topic }) => !existing.has(topic));
+  if (missing.length > 0) await admin.createTopics({ topics: missing, waitForLeaders: true, timeout: 30000 });
+  return missing.length;
+}
+
 async function main(): Promise<void> {
   process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
   const reset = process.argv.includes('--reset');
@@ -46,27 +67,24 @@ async function main(): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   const wanted = readTopics();
-  const existing = new Set(await admin.listTopics());
-  if (reset) {
-    const toDelete = [...existing].filter((topic) => !topic.startsWith('__'));
-    if (toDelete.length > 0) {
-      await admin.deleteTopics({ topics: toDelete, timeout: 30000 });
-      // Deletion is asynchronous in the controller; wait until the names are free again.
-      for (let i = 0; i < 100; i++) {
-        const left = (await admin.listTopics()).filter((topic) => toDelete.includes(topic));
-        if (left.length === 0) break;
-        await new Promise((resolve) => setTimeout(resolve, 200));
-      }
+  let created = 0;
+  // The controller deletes and creates asynchronously: right after a deletion the broker can answer
+  // "does not host this topic-partition" for a name being recreated. Each pass starts from what exists.
+  for (let pass = 1; ; pass++) {
+    try {
+      created += await ensureTopics(admin, wanted, reset);
+      break;
+    } catch (error) {
+      if (pass >= 5) throw error;
+      console.log(
+        `[bnp] topic setup pass ${pass} failed (${error instanceof Error ? error.message : String(error)}); retrying`,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 1000 * pass));
     }
-    existing.clear();
-  }
-  const missing = wanted.filter(({ topic }) => !existing.has(topic));
-  if (missing.length > 0) {
-    await admin.createTopics({ topics: missing, waitForLeaders: true, timeout: 30000 });
   }
   await admin.disconnect();
   console.log(
-    `[bnp] kafka topics ready (${wanted.length}${reset ? ', reset' : ''}${missing.length ? `, ${missing.length} created` : ''})`,
+    `[bnp] kafka topics ready (${wanted.length}${reset ? ', reset' : ''}${created ? `, ${created} created` : ''})`,
   );
 }
 
