@@ -157,8 +157,11 @@ export class ReliableKafkaServer extends Server implements CustomTransportStrate
       }
     };
     const beat = setInterval(() => void heartbeat().catch(() => undefined), 1000);
+    let outcomes: PromiseSettledResult<void>[];
     try {
-      await Promise.all(Array.from({ length: Math.min(keysAtOnce, queue.length) }, worker));
+      // Every worker finishes before the batch is given back: a failed one (Kafka unreachable for a
+      // retry republish) must not leave the others handling messages kafkajs is about to redeliver.
+      outcomes = await Promise.allSettled(Array.from({ length: Math.min(keysAtOnce, queue.length) }, worker));
     } finally {
       clearInterval(beat);
     }
@@ -168,6 +171,8 @@ export class ReliableKafkaServer extends Server implements CustomTransportStrate
       last = message.offset;
     }
     if (last !== undefined) payload.resolveOffset(last);
+    const failed = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+    if (failed) throw failed.reason;
     if (!stopped) await payload.commitOffsetsIfNecessary();
   }
 
