@@ -46,7 +46,9 @@ async function main(): Promise<void> {
         }
         await startGroupAtEnd(kafka, groupId, topics);
       }
-      console.log(`[bnp] consumer group ${group}: ${skipped.toLocaleString('en')} earlier messages skipped`);
+      console.log(
+        `[bnp] consumer group ${group}: moved to the end of every contract topic (${skipped.toLocaleString('en')} messages it had not committed)`,
+      );
     }
   } finally {
     await admin.disconnect();
