@@ -88,6 +88,8 @@ export class KafkaTestClient {
   }
 }
 
+const JOIN_TIMEOUT_MS = 60_000;
+
 /**
  * Commits the current end of `topics` for a consumer group that has no live members, so a service
  * under test (or benchmark, or the demo) reads only what is produced from now on, not other runs'
@@ -104,11 +106,32 @@ export async function startGroupAtEnd(kafka: Kafka, groupId: string, topics: str
   const consumer = kafka.consumer({ groupId });
   await consumer.connect();
   try {
-    const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
+    // The join can crash and be retried by kafkajs (a broker still loading __consumer_offsets, say);
+    // the group exists only once a join succeeded, so everything waits for GROUP_JOIN, not for run().
+    const joined = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`group ${groupId} did not join within ${JOIN_TIMEOUT_MS} ms`)),
+        JOIN_TIMEOUT_MS,
+      );
+      consumer.on(consumer.events.GROUP_JOIN, () => {
+        clearTimeout(timer);
+        // Fetching what will never be processed is wasted work; pausing is only possible once joined.
+        try {
+          consumer.pause(topics.map((topic) => ({ topic })));
+        } catch {
+          // Pausing saves work only; the commit below is what matters.
+        }
+        resolve();
+      });
+      consumer.on(consumer.events.CRASH, ({ payload }) => {
+        if (payload.restart) return;
+        clearTimeout(timer);
+        reject(payload.error);
+      });
+    });
     await consumer.subscribe({ topics, fromBeginning: true });
     // Nothing is processed or committed but the offsets below.
     await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: async () => undefined });
-    consumer.pause(topics.map((topic) => ({ topic })));
     await joined;
     await consumer.commitOffsets(
       ends.flatMap(({ topic, partitions }) =>
