@@ -70,6 +70,8 @@ export default tseslint.config(
             },
             // Local stand-ins for third parties know nothing of the platform.
             { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:util'] },
+            // The operator's side of our Kafka contracts (deploy/local/operator-bss): the contracts and nothing else.
+            { sourceTag: 'type:operator-adapter', onlyDependOnLibsWithTags: ['type:contracts'] },
             // End-to-end specs drive the system from outside, through contracts and test helpers.
             {
               sourceTag: 'type:e2e',

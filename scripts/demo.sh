@@ -11,7 +11,7 @@ scripts/kafka.sh start
 node -r @swc-node/register scripts/kafka-topics.ts
 stop_services
 node -r @swc-node/register scripts/kafka-groups.ts \
-  breach-intake exposure notifier notification-log-writer fraud-guard fraud-guard-control
+  breach-intake exposure notifier notification-log-writer fraud-guard fraud-guard-control operator-bss-stand-in
 bash scripts/start.sh
 set -a
 . "$ROOT/deploy/local/local.env"

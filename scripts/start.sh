@@ -54,6 +54,8 @@ start_process() { # name port health-path command...
 start_process twilio-stand-in 4010 /__admin/health node -r @swc-node/register deploy/local/twilio-stand-in/src/main.ts
 start_process smtp-sink 1080 /api/health node -r @swc-node/register deploy/local/smtp-sink/src/main.ts
 start_process monitoring-partner 4020 /health node -r @swc-node/register deploy/local/monitoring-partner/src/main.ts
+# What the operator's provisioning adapter does with fraud.protection.v1: apply and acknowledge.
+start_process operator-bss 4030 /health node -r @swc-node/register deploy/local/operator-bss/src/main.ts
 
 urls=()
 while read -r name port entry; do
@@ -70,4 +72,5 @@ for line in "${urls[@]}"; do echo "  $line"; done
 echo "  twilio-stand-in    http://127.0.0.1:4010  (messages: /__admin/messages, stats: /__admin/stats)"
 echo "  smtp-sink          smtp://127.0.0.1:1025, mail at http://127.0.0.1:1080"
 echo "  monitoring-partner http://127.0.0.1:4020  (enrollments: /__admin/enrollments)"
+echo "  operator-bss       http://127.0.0.1:4030  (acknowledged protection commands: /stats)"
 echo "Logs: $RUN_DIR/*.log   Stop with: npm stop"

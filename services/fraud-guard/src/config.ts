@@ -22,11 +22,16 @@ export const fraudGuardConfigShape = {
   ...piiKeyConfigShape,
   PORT: env.port(3004),
   FRAUD_CONSUMER_GROUP: env.string('fraud-guard'),
-  // Exposures are one transaction per person: partitions and people handled at once (never two of one person),
-  // so a large incident's enrollments keep up with the notices that wait for their codes.
+  // Partitions and people handled at once (never two of one person), so a large incident's enrollments keep up
+  // with the notices that wait for their codes.
   FRAUD_CONSUMER_CONCURRENCY: env.int(12, 1, 64),
-  FRAUD_CONSUMER_KEYS_AT_ONCE: env.int(8, 1, 500),
-  // Consumers (concurrency x keys at once), schedulers and the API share these connections.
+  FRAUD_CONSUMER_KEYS_AT_ONCE: env.int(100, 1, 1000),
+  // Exposures handled at once share one transaction (group commit): at most this many people, gathered for
+  // at most this long, with this many such transactions running at once.
+  FRAUD_ENROLL_BATCH_MAX: env.int(500, 1, 5000),
+  FRAUD_ENROLL_BATCH_LINGER_MS: env.int(5, 0, 1000),
+  FRAUD_ENROLL_BATCHES_IN_FLIGHT: env.int(4, 1, 64),
+  // Enrollment batches, schedulers and the API share these connections.
   DATABASE_POOL_SIZE: env.int(20, 1, 200),
   // incident.control.v1 in a group of its own, so a pause never waits behind a backlog of exposures.
   FRAUD_CONTROL_CONSUMER_GROUP: env.string('fraud-guard-control'),
