@@ -1,3 +1,4 @@
+export * from './batcher';
 export * from './data-source';
 export * from './postgres-health';
 export * from './pg-pool';

@@ -84,6 +84,12 @@ export const notifierConfigShape = {
   TWILIO_SEGMENTS_PER_SECOND: z.coerce.number().positive().max(100_000).default(10),
   /** Requests to Twilio in flight per instance (Twilio answers 20429 past its account limit). */
   TWILIO_MAX_CONCURRENCY: env.int(50, 1, 1000),
+  /**
+   * Each SMS is handed to Twilio this long before its slot in the budget: Twilio queues what exceeds the
+   * sender's rate, so a queue this deep keeps the sender busy through our own timer and database stalls,
+   * and a CRITICAL notice waits behind at most this much earlier work.
+   */
+  TWILIO_SEND_LEAD_MS: env.int(1500, 0, 60_000),
   SMTP_HOST: env.string('127.0.0.1'),
   SMTP_PORT: env.port(2525),
   SMTP_SECURE: env.bool(false),

@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { ExposureChange, LogEntryKind, ProtectiveAction } from '@bnp/contracts';
 import { LOGGER } from '@bnp/observability';
+import { Batcher } from '@bnp/persistence';
 import { FieldCipher } from '@bnp/pii';
 import { ActivationCodeMinter, SecretHasher } from '../activation/activation-code';
 import type { FraudGuardConfig } from '../config';
@@ -20,7 +21,6 @@ import {
   type NewCommand,
   type NewEnrollment,
 } from './enrollment.repository';
-import { GroupCommit } from './group-commit';
 import { addMonths } from './calendar';
 import { actionNames, type ProtectionRequest } from './protection-request';
 import { ProtectionErrorCode, ProtectionException } from './protection.exception';
@@ -54,7 +54,7 @@ type Protecting = Extract<Decision, { kind: 'enroll' | 'widen' }>;
  */
 @Injectable()
 export class EnrollmentService {
-  private readonly batches: GroupCommit<ProtectionRequest, ProtectOutcome>;
+  private readonly batches: Batcher<ProtectionRequest, ProtectOutcome>;
 
   constructor(
     private readonly enrollments: EnrollmentRepository,
@@ -64,19 +64,17 @@ export class EnrollmentService {
     @Inject(FRAUD_CONFIG) private readonly config: FraudGuardConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
-    this.batches = new GroupCommit<ProtectionRequest, ProtectOutcome>(
-      (requests) => this.protectAll(requests),
-      personKey,
-      {
-        maxBatch: config.FRAUD_ENROLL_BATCH_MAX,
-        lingerMs: config.FRAUD_ENROLL_BATCH_LINGER_MS,
-        maxInFlight: config.FRAUD_ENROLL_BATCHES_IN_FLIGHT,
-      },
+    this.batches = new Batcher<ProtectionRequest, ProtectOutcome>(
+      async (requests) => (await this.protectAll(requests)).map((value) => ({ ok: true, value })),
+      config.FRAUD_ENROLL_BATCH_MAX,
+      config.FRAUD_ENROLL_BATCH_LINGER_MS,
+      config.FRAUD_ENROLL_BATCHES_IN_FLIGHT,
+      { keyOf: personKey, retryAlone: true },
     );
   }
 
   async protect(request: ProtectionRequest): Promise<ProtectOutcome> {
-    const outcome = request.dryRun ? await this.assessDryRun(request) : await this.batches.submit(request);
+    const outcome = request.dryRun ? await this.assessDryRun(request) : await this.batches.add(request);
     this.logger.debug(
       {
         incidentId: request.incidentId,

@@ -6,7 +6,7 @@ import { LOGGER } from '@bnp/observability';
 import { redactPiiInText } from '@bnp/pii';
 import type { NotifierConfig } from '../config';
 import { notificationLogMessage } from '../notification-log/log-entry';
-import { Batcher } from '../shared/batcher';
+import { Batcher } from '@bnp/persistence';
 import { ContactSealer, SealedAad } from '../shared/contact-sealer';
 import type { NewDelivery } from '../shared/delivery-rows';
 import { WorkSignal } from '../shared/work-signal';

@@ -110,13 +110,14 @@ export class Scheduler implements OnApplicationBootstrap, OnApplicationShutdown 
 
   /**
    * Keeps between LOOKAHEAD_MS and LOOKAHEAD_MS + BATCH_WINDOW_MS of the shared budget booked ahead of
-   * now, one claim per window: at 500 segments/s that is one claim of ~200 messages a second, not a
-   * claim per freed request slot. Requests in flight are capped separately, when each send starts.
+   * the send horizon (now + TWILIO_SEND_LEAD_MS), one claim per window: at 500 segments/s that is one
+   * claim of ~200 messages a second, not a claim per freed request slot. Requests in flight are capped
+   * separately, when each send starts.
    */
   private async smsLane(): Promise<void> {
     const msPerSegment = this.budget.msPerSegment();
     while (this.running) {
-      const ahead = this.bookedUntil - Date.now();
+      const ahead = this.bookedUntil - (Date.now() + this.config.TWILIO_SEND_LEAD_MS);
       if (ahead > LOOKAHEAD_MS) {
         await this.sleep(ahead - LOOKAHEAD_MS);
         continue;
@@ -155,7 +156,10 @@ export class Scheduler implements OnApplicationBootstrap, OnApplicationShutdown 
     await send();
   }
 
-  /** Reserves the batch's segments in the shared budget and spaces the sends at the sender's rate. */
+  /**
+   * Reserves the batch's segments in the shared budget and spaces the sends at the sender's rate, each
+   * TWILIO_SEND_LEAD_MS ahead of its slot (Twilio's queue holds the difference).
+   */
   private async sendPaced(messages: { id: string; segments: number; send: () => Promise<void> }[]): Promise<void> {
     if (messages.length === 0) return;
     const msPerSegment = this.budget.msPerSegment();
@@ -165,7 +169,7 @@ export class Scheduler implements OnApplicationBootstrap, OnApplicationShutdown 
     const start = Date.now() + delay;
     let offset = 0;
     for (const message of messages) {
-      const at = start + offset;
+      const at = start + offset - this.config.TWILIO_SEND_LEAD_MS;
       offset += message.segments * msPerSegment;
       const wait = at - Date.now();
       if (wait <= 0) {

@@ -5,7 +5,7 @@ import type { OutboxMessage } from '@bnp/messaging';
 import { LOGGER } from '@bnp/observability';
 import type { NotifierConfig } from '../config';
 import { notificationLogMessage } from '../notification-log/log-entry';
-import { Batcher, type ItemOutcome } from '../shared/batcher';
+import { Batcher, type ItemOutcome } from '@bnp/persistence';
 import { ContactSealer, SealedAad } from '../shared/contact-sealer';
 import type { NewDelivery } from '../shared/delivery-rows';
 import { deliveryIdOf, noticeIdOf, recipientKeyOf, referenceCodeOf } from '../shared/ids';

@@ -12,7 +12,7 @@ import {
 import type { InboundMessage } from '@bnp/messaging';
 import { redactPiiInText } from '@bnp/pii';
 import { NotifierErrorCode, NotifierException } from '../shared/notifier.exception';
-import { Batcher } from '../shared/batcher';
+import { Batcher } from '@bnp/persistence';
 import { NotificationLogRepository, type NewLogEntry } from './notification-log.repository';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -72,4 +72,41 @@ describe(`${Batcher.name} with concurrent writes`, () => {
     await all;
     expect(most).toBe(2);
   });
+
+  it('with keyOf, never puts two items of one key in one batch, and keeps their order', async () => {
+    const writes: string[][] = [];
+    const sut = new Batcher<string>(
+      async (items) => {
+        writes.push(items);
+      },
+      100,
+      5,
+      1,
+      { keyOf: (item) => item.slice(0, 1) },
+    );
+    await Promise.all(['a1', 'a2', 'b1'].map((item) => sut.add(item)));
+    expect(writes).toEqual([['a1', 'b1'], ['a2']]);
+  });
+
+  it('with retryAlone, fails only the item that fails: a refused batch is written again item by item', async () => {
+    const writes: number[][] = [];
+    const sut = new Batcher<number, number>(
+      async (items) => {
+        writes.push(items);
+        if (items.includes(2)) throw new Error(`refused ${items.join(',')}`);
+        return items.map((item) => ({ ok: true, value: item * 10 }));
+      },
+      100,
+      5,
+      1,
+      { retryAlone: true },
+    );
+    const results = await Promise.allSettled([1, 2, 3].map((item) => sut.add(item)));
+    expect(results).toEqual([
+      { status: 'fulfilled', value: 10 },
+      { status: 'rejected', reason: new Error('refused 2') },
+      { status: 'fulfilled', value: 30 },
+    ]);
+    expect(writes).toEqual([[1, 2, 3], [1], [2], [3]]);
+  });
 });
