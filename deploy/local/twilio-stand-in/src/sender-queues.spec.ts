@@ -97,4 +97,14 @@ describe(SenderQueues.name, () => {
     const gaps = released.slice(1).map((r, i) => r.at - (released[i]?.at ?? 0));
     expect(gaps.slice(1)).toEqual([100, 100]);
   });
+
+  it("keeps the sender's times when this process stalls: queued work leaves when Twilio would have sent it", () => {
+    start(10);
+    for (let i = 1; i <= 5; i++) queues.enqueue('+15005550006', `SM${i}`, 1);
+    // The event loop is blocked for 2 s before the first drain runs.
+    jest.setSystemTime(1_002_000);
+    jest.advanceTimersByTime(1_000);
+
+    expect(released.map((r) => r.at - 1_000_000)).toEqual([0, 100, 200, 300, 400]);
+  });
 });

@@ -1,11 +1,13 @@
 // Per-sender outbound queues drained at a fixed number of segments per second, like Twilio's
 // per-From / per-Messaging-Service queues. Each sender keeps a virtual clock (the time it is free
-// again); a late timer is caught up within a small window so timer jitter does not lower the rate,
-// while an idle sender cannot bank credit for a burst.
+// again): a message leaves at max(free-at, the time it was queued). So a sender that had work
+// waiting is never slowed by this process's own timers or CPU (a late drain releases at the times
+// Twilio would have), while an idle sender cannot bank credit for a burst.
 
 interface Entry {
   sid: string;
   segments: number;
+  queuedAt: number;
   cancelled: boolean;
 }
 
@@ -25,7 +27,6 @@ export interface SenderQueuesOptions {
   now?: () => number;
 }
 
-const CATCH_UP_MS = 25;
 const COMPACT_AFTER = 1024;
 
 export class SenderQueues {
@@ -38,7 +39,7 @@ export class SenderQueues {
 
   enqueue(sender: string, sid: string, segments: number): void {
     const q = this.queue(sender);
-    const entry: Entry = { sid, segments, cancelled: false };
+    const entry: Entry = { sid, segments, queuedAt: this.now(), cancelled: false };
     q.entries.push(entry);
     q.bySid.set(sid, entry);
     q.queuedSegments += segments;
@@ -112,7 +113,7 @@ export class SenderQueues {
         q.head++;
         continue;
       }
-      const start = q.freeAt < now - CATCH_UP_MS ? now : q.freeAt;
+      const start = Math.max(q.freeAt, entry.queuedAt);
       if (start > now) {
         this.schedule(sender, q, start - now);
         break;
