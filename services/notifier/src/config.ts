@@ -54,8 +54,13 @@ export const notifierConfigShape = {
   KAFKA_CREATE_TOPICS: env.bool(true),
   /** Base URL under which Twilio reaches this service; StatusCallback URLs and signature checks use it. */
   NOTIFIER_PUBLIC_URL: z.string().url(),
-  /** How long a protected-tier notice waits for its fraud enrollment before it goes without the code. */
-  NOTIFIER_ENROLLMENT_MAX_WAIT_MS: env.int(120_000, 0),
+  /**
+   * How long a protected-tier notice waits for its fraud enrollment before it goes without the code (and
+   * the code follows in a second message). Long enough for fraud-guard to work through a large incident's
+   * backlog (the 200,000-subscriber demo on 2 cores needed about 6 minutes); short against the hours a
+   * notice may take, so a fraud-guard outage delays notices by this much at most.
+   */
+  NOTIFIER_ENROLLMENT_MAX_WAIT_MS: env.int(600_000, 0),
   /** LOW and MEDIUM notices of an incident wait until no new notice of it arrived for this long (highest risk first). */
   NOTIFIER_SETTLE_MS: env.int(3000, 0),
   /** Asia/Karachi hours when LOW and MEDIUM notices are held, "21-08"; "off" disables. */
