@@ -297,6 +297,61 @@ describe('notifier end to end (Kafka, PostgreSQL, Twilio stand-in, SMTP sink)', 
     expect(sms[1]?.body).toContain('update: the data breach also exposed your call records');
   });
 
+  it('carries the code fraud-guard reissued for a widened revision of the same enrollment', async () => {
+    const incidentId = incident();
+    const to = number();
+    const personId = `P-${randomUUID()}`;
+    const enrollmentId = `E-${randomUUID()}`;
+    const first = personExposed({
+      incidentId,
+      personId,
+      tier: RiskTier.HIGH,
+      language: 'en',
+      categories: [PiiCategory.CNIC],
+      numbers: [{ msisdn: to }],
+      channels: [Channel.SMS],
+    });
+    await h.send(h.topics.fraudEnrollments, [
+      enrollmentCreated({
+        incidentId,
+        personId,
+        idempotencyKey: first.idempotencyKey,
+        code: 'AAAA-1111',
+        enrollmentId,
+      }),
+    ]);
+    await h.send(h.topics.exposure, [first]);
+    await settled(first.idempotencyKey);
+    const widened = personExposed({
+      incidentId,
+      personId,
+      revision: 2,
+      change: ExposureChange.WIDENED,
+      tier: RiskTier.CRITICAL,
+      language: 'en',
+      categories: [PiiCategory.CNIC, PiiCategory.BANK_ACCOUNT],
+      newCategories: [PiiCategory.BANK_ACCOUNT],
+      numbers: [{ msisdn: to }],
+      channels: [Channel.SMS],
+    });
+    await h.send(h.topics.exposure, [widened]);
+    await h.send(h.topics.fraudEnrollments, [
+      enrollmentCreated({
+        incidentId,
+        personId,
+        idempotencyKey: widened.idempotencyKey,
+        code: 'BBBB-2222',
+        enrollmentId,
+      }),
+    ]);
+    await settled(widened.idempotencyKey);
+
+    const sms = h.smsTo(to);
+    expect(sms).toHaveLength(2);
+    expect(sms[0]?.body).toContain('AAAA-1111');
+    expect(sms[1]?.body).toContain('BBBB-2222');
+  });
+
   it('refuses unsigned and forged status callbacks', async () => {
     const server = h.app!.getHttpServer();
     const path = `/twilio/status?d=${randomUUID()}`;

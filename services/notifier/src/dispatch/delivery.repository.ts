@@ -293,7 +293,13 @@ export class DeliveryRepository {
        FROM claimed c
        JOIN "notify"."deliveries" d ON d."delivery_id" = c."delivery_id"
        JOIN "notify"."notices" n ON n."notice_id" = d."notice_id"
-       LEFT JOIN "notify"."enrollments" e ON e."enrollment_id" = n."enrollment_id"
+       -- One code per notice: its own exposure's (a widening revision reissues one for the same enrollment;
+       -- a protection follow-up is keyed <exposure key>#protection), else the enrollment's newest.
+       LEFT JOIN LATERAL (
+         SELECT * FROM "notify"."enrollments" en WHERE en."enrollment_id" = n."enrollment_id"
+         ORDER BY (en."exposure_idempotency_key" = n."idempotency_key"
+           OR en."exposure_idempotency_key" || '#protection' = n."idempotency_key") DESC, en."received_at" DESC
+         LIMIT 1) e ON true
        LEFT JOIN "notify"."activation_challenges" ac ON ac."notice_id" = n."notice_id"
        ORDER BY d."priority", d."created_at"`,
       [filter.channel, limit, ...extra],

@@ -1,15 +1,19 @@
-import { Column, Entity, Index, PrimaryColumn, Unique } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
-/** A fraud-monitoring enrollment, kept whether it arrives before or after the notice it answers. */
+/**
+ * A fraud-monitoring enrollment as one exposure's EnrollmentCreated gives it, kept whether it arrives
+ * before or after the notice it answers. One row per exposure: a widening revision reissues a code for
+ * the same enrollment, and its notice must carry that new code.
+ */
 @Entity({ name: 'enrollments' })
-@Unique('UQ_enrollments_exposure_idempotency_key', ['exposureIdempotencyKey'])
 @Index('IX_enrollments_incident_person', ['incidentId', 'personId'])
+@Index('IX_enrollments_enrollment', ['enrollmentId'])
 export class EnrollmentEntity {
-  @PrimaryColumn({ name: 'enrollment_id', type: 'text', primaryKeyConstraintName: 'PK_enrollments' })
-  enrollmentId!: string;
-
-  @Column({ name: 'exposure_idempotency_key', type: 'text' })
+  @PrimaryColumn({ name: 'exposure_idempotency_key', type: 'text', primaryKeyConstraintName: 'PK_enrollments' })
   exposureIdempotencyKey!: string;
+
+  @Column({ name: 'enrollment_id', type: 'text' })
+  enrollmentId!: string;
 
   @Column({ name: 'incident_id', type: 'text' })
   incidentId!: string;

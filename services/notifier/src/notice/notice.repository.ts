@@ -230,16 +230,16 @@ export class NoticeTransaction {
     );
   }
 
-  /** Stores enrollments; returns the ids that were new. */
+  /** Stores enrollments, one per exposure; returns the exposure idempotency keys that were new. */
   async insertEnrollments(enrollments: Omit<EnrollmentEntity, 'receivedAt'>[]): Promise<Set<string>> {
     if (enrollments.length === 0) return new Set();
-    const inserted = await this.manager.query<{ enrollment_id: string }[]>(
+    const inserted = await this.manager.query<{ exposure_idempotency_key: string }[]>(
       `INSERT INTO "notify"."enrollments" ("enrollment_id", "exposure_idempotency_key", "incident_id", "person_id",
          "activation_code_ciphertext", "enroll_by", "monitoring_months", "actions")
        SELECT u.enrollment_id, u.key, u.incident_id, u.person_id, u.code, u.enroll_by, u.months, ARRAY(SELECT jsonb_array_elements_text(u.actions)::int)
        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bytea[], $6::timestamptz[], $7::int[], $8::jsonb[])
          AS u(enrollment_id, key, incident_id, person_id, code, enroll_by, months, actions)
-       ON CONFLICT DO NOTHING RETURNING "enrollment_id"`,
+       ON CONFLICT DO NOTHING RETURNING "exposure_idempotency_key"`,
       [
         enrollments.map((e) => e.enrollmentId),
         enrollments.map((e) => e.exposureIdempotencyKey),
@@ -251,7 +251,7 @@ export class NoticeTransaction {
         enrollments.map((e) => JSON.stringify(e.actions)),
       ],
     );
-    return new Set(inserted.map((row) => row.enrollment_id));
+    return new Set(inserted.map((row) => row.exposure_idempotency_key));
   }
 
   /** Of these notices, those that went without their activation code (their enrollment came too late). */

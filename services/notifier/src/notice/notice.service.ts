@@ -344,7 +344,7 @@ export class NoticeService {
           actions: enrollment.actions,
         })),
       );
-      const fresh = items.filter((enrollment) => stored.has(enrollment.enrollmentId));
+      const fresh = items.filter((enrollment) => stored.has(enrollment.exposureIdempotencyKey));
       const attached = await tx.attachEnrollments(
         fresh.map((enrollment) => [enrollment.exposureIdempotencyKey, enrollment.enrollmentId]),
       );
@@ -368,7 +368,7 @@ export class NoticeService {
       const owed = await tx.noticesOwedProtection(unattached.map((enrollment) => enrollment.exposureIdempotencyKey));
       const results: ItemOutcome<EnrollmentOutcome>[] = [];
       for (const enrollment of items) {
-        if (!stored.has(enrollment.enrollmentId)) results.push({ ok: true, value: 'duplicate' });
+        if (!stored.has(enrollment.exposureIdempotencyKey)) results.push({ ok: true, value: 'duplicate' });
         else if (attachedKeys.has(enrollment.exposureIdempotencyKey)) results.push({ ok: true, value: 'attached' });
         else if (!owed.has(enrollment.exposureIdempotencyKey)) results.push({ ok: true, value: 'stored' });
         else {
