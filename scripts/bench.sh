@@ -7,6 +7,9 @@ set -euo pipefail
 cd "$ROOT"
 ensure_node_modules
 scripts/postgres.sh bnp >/dev/null
+# Benchmarks run alone: a local stack left up (npm start, npm run demo) consumes the contract topics the
+# benchmarks publish to, and its CPU use would be measured as theirs.
+stop_services
 scripts/kafka.sh start
 node -r @swc-node/register scripts/kafka-topics.ts
 
