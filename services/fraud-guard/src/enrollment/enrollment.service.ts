@@ -256,10 +256,11 @@ export class EnrollmentService {
         holding.has(decision.request.incidentId),
       ),
     );
+    // Held only where there was something to hold (as the log entry's held_while_paused says).
     const result = new Map<string, { inserted: NewCommand[]; held: boolean }>(
-      protecting.map((decision) => [
+      planned.map(({ decision, commands }) => [
         enrollmentIdOf(decision),
-        { inserted: [], held: holding.has(decision.request.incidentId) },
+        { inserted: [], held: commands.length > 0 && holding.has(decision.request.incidentId) },
       ]),
     );
     for (const command of await tx.insertCommands(rows)) result.get(command.enrollmentId)?.inserted.push(command);
@@ -330,14 +331,13 @@ export class EnrollmentService {
         occurredAt: now,
       });
     }
-    const widened = decision.addedActions.length > 0 || commands > 0;
     return logEntryMessage({
       incidentId: request.incidentId,
       revision: request.revision,
       personId: request.personId,
       subjectId: decision.existing.id,
       kind: LogEntryKind.ENROLLMENT_CHANGED,
-      status: widened ? 'widened' : 'code_reissued',
+      status: widened(decision, commands) ? 'widened' : 'code_reissued',
       detail: `added_actions=${actionNames(decision.addedActions)} commands=${commands}${heldNote(held)}`,
       occurredAt: now,
     });
@@ -400,11 +400,14 @@ function outcomeOf(decision: Decision, commands: ReadonlyMap<string, { inserted:
       return 'enrolled';
     case 'narrow':
       return 'narrowed';
-    case 'widen': {
-      const added = decision.addedActions.length > 0 || (commands.get(decision.existing.id)?.inserted.length ?? 0) > 0;
-      return added ? 'widened' : 'code-reissued';
-    }
+    case 'widen':
+      return widened(decision, commands.get(decision.existing.id)?.inserted.length ?? 0) ? 'widened' : 'code-reissued';
   }
+}
+
+/** A later revision widened the protection when it added actions or commands; otherwise it only reissued the code. */
+function widened(decision: Extract<Decision, { kind: 'widen' }>, newCommands: number): boolean {
+  return decision.addedActions.length > 0 || newCommands > 0;
 }
 
 function countBy(outcomes: readonly ProtectOutcome[]): Partial<Record<ProtectOutcome, number>> {
