@@ -9,4 +9,5 @@ export * from './outbox/outbox-sql';
 export * from './outbox/outbox-writer';
 export * from './outbox/outbox-relay';
 export * from './kafka-health';
+export * from './renewing-producer';
 export * from './consumer/kafka-exception.filter';

@@ -26,6 +26,8 @@ export class KafkaTestClient {
   private producer?: Producer;
   private readonly consumers: Consumer[] = [];
   private readonly collected = new Map<string, CollectedMessage[]>();
+  /** Why a collector stopped for good, per topic: reading its messages then fails with this reason. */
+  private readonly stopped = new Map<string, Error>();
 
   constructor(brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',')) {
     process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
@@ -56,6 +58,10 @@ export class KafkaTestClient {
     );
     await admin.disconnect();
     const consumer = this.kafka.consumer({ groupId: `test-collector-${randomUUID()}` });
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (payload.restart) return;
+      for (const topic of topics) this.stopped.set(topic, payload.error);
+    });
     await consumer.connect();
     await consumer.subscribe({ topics, fromBeginning: true });
     await consumer.run({
@@ -78,7 +84,10 @@ export class KafkaTestClient {
     this.consumers.push(consumer);
   }
 
+  /** What was collected on `topic`; throws if its collector crashed, so a wait reports why nothing arrives. */
   messages(topic: string): CollectedMessage[] {
+    const stopped = this.stopped.get(topic);
+    if (stopped) throw new Error(`the test collector of ${topic} stopped: ${stopped.message}`);
     return this.collected.get(topic) ?? [];
   }
 

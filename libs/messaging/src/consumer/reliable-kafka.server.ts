@@ -1,5 +1,5 @@
 import { CustomTransportStrategy, Server } from '@nestjs/microservices';
-import type { Consumer, EachBatchPayload, EachMessagePayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import type { Consumer, EachBatchPayload, EachMessagePayload, Kafka, KafkaMessage } from 'kafkajs';
 import { lastValueFrom } from 'rxjs';
 import type { Logger } from 'pino';
 import { redactPiiInText } from '@bnp/pii';
@@ -7,6 +7,7 @@ import { deadLetterTopic, FailureHeaders, headersToStrings, retryTopic } from '.
 import type { InboundMessage } from './inbound-message';
 import { FailureDisposition, MessageFailure, toMessageFailure } from './message-failure';
 import { KafkaConsumerMetrics } from './consumer-metrics';
+import { RenewingProducer } from '../renewing-producer';
 
 export interface ReliableKafkaOptions {
   kafka: Kafka;
@@ -47,7 +48,7 @@ const MAX_REASON_LENGTH = 1000;
 export class ReliableKafkaServer extends Server implements CustomTransportStrategy {
   private mainConsumer?: Consumer;
   private retryConsumer?: Consumer;
-  private producer?: Producer;
+  private producer?: RenewingProducer;
   private readonly log: Logger;
 
   constructor(private readonly options: ReliableKafkaOptions) {
@@ -74,10 +75,11 @@ export class ReliableKafkaServer extends Server implements CustomTransportStrate
 
   private async start(): Promise<void> {
     const { kafka, groupId, topics } = this.options;
-    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    this.producer = new RenewingProducer(kafka, this.log);
     await this.producer.connect();
 
     this.mainConsumer = kafka.consumer({ groupId, sessionTimeout: this.options.sessionTimeoutMs ?? 30000 });
+    this.reportCrashes(this.mainConsumer, groupId);
     await this.mainConsumer.connect();
     await this.mainConsumer.subscribe({ topics, fromBeginning: this.options.fromBeginning ?? true });
     const keysAtOnce = this.options.keysConsumedConcurrently ?? 1;
@@ -96,6 +98,7 @@ export class ReliableKafkaServer extends Server implements CustomTransportStrate
 
     if (this.retryTopics.length > 0) {
       this.retryConsumer = kafka.consumer({ groupId: `${groupId}.retry`, sessionTimeout: 30000 });
+      this.reportCrashes(this.retryConsumer, `${groupId}.retry`);
       await this.retryConsumer.connect();
       await this.retryConsumer.subscribe({ topics: this.retryTopics, fromBeginning: true });
       await this.retryConsumer.run({
@@ -105,6 +108,14 @@ export class ReliableKafkaServer extends Server implements CustomTransportStrate
       });
     }
     this.log.info({ topics, retryTopics: this.retryTopics }, 'kafka consumer started');
+  }
+
+  /** kafkajs restarts a consumer after a retriable crash by itself; one it does not restart has stopped consuming. */
+  private reportCrashes(consumer: Consumer, group: string): void {
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (payload.restart) this.log.warn({ err: payload.error, group }, 'kafka consumer crashed; kafkajs restarts it');
+      else this.log.error({ err: payload.error, group }, 'kafka consumer crashed and stopped consuming');
+    });
   }
 
   /** Leaves the groups (committing resolved offsets) and flushes the producer. */

@@ -1,6 +1,7 @@
-import type { Kafka, Producer } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import type { Pool, PoolClient } from 'pg';
 import type { Logger } from 'pino';
+import { RenewingProducer } from '../renewing-producer';
 import { outboxChannel } from './outbox-sql';
 
 export interface OutboxRelayOptions {
@@ -31,7 +32,7 @@ interface OutboxRow {
  * between the broker's ack and the delete republishes the batch, and consumers are idempotent.
  */
 export class OutboxRelay {
-  private producer?: Producer;
+  private producer?: RenewingProducer;
   private listener?: PoolClient;
   private running = false;
   private loop?: Promise<void>;
@@ -46,7 +47,7 @@ export class OutboxRelay {
   }
 
   async start(): Promise<void> {
-    this.producer = this.options.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    this.producer = new RenewingProducer(this.options.kafka, this.log);
     await this.producer.connect();
     this.listener = await this.options.pool.connect();
     this.listener.on('notification', () => this.wake?.());

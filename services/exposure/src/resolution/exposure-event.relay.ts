@@ -1,8 +1,9 @@
 import { timestampFromDate, type Timestamp } from '@bufbuild/protobuf/wkt';
-import type { Kafka, Producer } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import type { Pool, PoolClient } from 'pg';
 import type { Logger } from 'pino';
 import { Topics } from '@bnp/contracts';
+import { RenewingProducer } from '@bnp/messaging';
 import { AccountStatus } from '../directory/directory.enums';
 import { categoriesOf } from '../policy/categories';
 import type { RiskPolicy } from '../policy/risk-policy';
@@ -78,7 +79,7 @@ const MAX_BATCHES_PER_PASS = 50;
  * catches up or after MAX_BATCHES_PER_PASS batches.
  */
 export class ExposureEventRelay {
-  private producer?: Producer;
+  private producer?: RenewingProducer;
   private listener?: PoolClient;
   private running = false;
   private loop?: Promise<void>;
@@ -95,7 +96,7 @@ export class ExposureEventRelay {
   ) {}
 
   async start(): Promise<void> {
-    this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    this.producer = new RenewingProducer(this.kafka, this.logger);
     await this.producer.connect();
     this.listener = await this.pool.connect();
     this.listener.on('notification', () => this.wake?.());
