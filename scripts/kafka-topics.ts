@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kafka, logLevel, type Admin, type ITopicConfig } from 'kafkajs';
+import { waitUntilTopicsServed } from '@bnp/messaging';
 
 function readTopics(): ITopicConfig[] {
   const text = readFileSync(join(__dirname, '..', 'deploy', 'local', 'kafka', 'topics.txt'), 'utf8');
@@ -73,6 +74,10 @@ async function main(): Promise<void> {
   for (let pass = 1; ; pass++) {
     try {
       created += await ensureTopics(admin, wanted, reset);
+      await waitUntilTopicsServed(
+        admin,
+        wanted.map(({ topic }) => topic),
+      );
       break;
     } catch (error) {
       if (pass >= 5) throw error;

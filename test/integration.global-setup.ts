@@ -2,9 +2,12 @@
 // migrations applied, and empty Kafka topics. The broker and PostgreSQL are started by scripts/test.sh.
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
-import { migrateAll } from '../scripts/migrate';
+import { Topics } from '../libs/contracts/src/topics';
+import { startGroupAtEnd } from '../libs/testing/src/kafka-test-client';
 import { TEST_DATABASE_URL } from '../libs/testing/src/test-env';
+import { migrateAll } from '../scripts/migrate';
 
 export default async function globalSetup(): Promise<void> {
   const url = new URL(TEST_DATABASE_URL);
@@ -24,4 +27,13 @@ export default async function globalSetup(): Promise<void> {
       stdio: 'inherit',
     },
   );
+  // A fresh broker creates __consumer_offsets at the first group request and elects and loads its 50
+  // partitions while that first suite runs (CI's runs failed only there, with a fresh broker). One
+  // group joined and committed here leaves the coordinator ready before any suite starts.
+  const kafka = new Kafka({
+    brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
+    clientId: 'bnp-test-setup',
+    logLevel: logLevel.NOTHING,
+  });
+  await startGroupAtEnd(kafka, 'bnp-test-warm-up', [Topics.exposure]);
 }

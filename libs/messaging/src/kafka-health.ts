@@ -21,6 +21,25 @@ export class KafkaHealthIndicator {
   }
 }
 
+/**
+ * Waits until the broker answers ListOffsets for every partition of `topics`. createTopics with
+ * waitForLeaders returns once the metadata names a leader, but a broker that is still starting (or
+ * that just deleted the same names) can answer "not the leader for that topic-partition" for a while
+ * after that; consumers and producers started in that window retry, and tests that start then time out.
+ */
+export async function waitUntilTopicsServed(admin: Admin, topics: string[], timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await Promise.all(topics.map((topic) => admin.fetchTopicOffsets(topic)));
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+}
+
 /** Creates topics that a service owns (its retry and dead-letter topics) if they do not exist yet. */
 export async function ensureTopics(kafka: Kafka, topics: { topic: string; numPartitions: number }[]): Promise<void> {
   const admin = kafka.admin();
@@ -28,7 +47,13 @@ export async function ensureTopics(kafka: Kafka, topics: { topic: string; numPar
   try {
     const existing = new Set(await admin.listTopics());
     const missing = topics.filter(({ topic }) => !existing.has(topic));
-    if (missing.length > 0) await admin.createTopics({ topics: missing, waitForLeaders: true });
+    if (missing.length > 0) {
+      await admin.createTopics({ topics: missing, waitForLeaders: true });
+      await waitUntilTopicsServed(
+        admin,
+        missing.map(({ topic }) => topic),
+      );
+    }
   } finally {
     await admin.disconnect();
   }

@@ -97,6 +97,36 @@ export class KafkaTestClient {
   }
 }
 
+/**
+ * What a consumer group has not consumed yet, per partition with a backlog, and the group's state:
+ * "group g Stable, 1 member; exposure.v1[3] 2 behind". For the message of a wait that timed out.
+ */
+export async function describeLag(kafka: Kafka, groupId: string, topics: string[]): Promise<string> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const [committed, ends, groups] = await Promise.all([
+      admin.fetchOffsets({ groupId, topics }),
+      Promise.all(topics.map(async (topic) => ({ topic, partitions: await admin.fetchTopicOffsets(topic) }))),
+      admin.describeGroups([groupId]),
+    ]);
+    const behind: string[] = [];
+    for (const { topic, partitions } of ends) {
+      const done = committed.find((entry) => entry.topic === topic)?.partitions ?? [];
+      for (const { partition, high } of partitions) {
+        const offset = Number(done.find((entry) => entry.partition === partition)?.offset ?? -1);
+        const lag = Number(high) - Math.max(offset, 0);
+        if (lag > 0) behind.push(`${topic}[${partition}] ${lag} behind${offset < 0 ? ' (nothing committed)' : ''}`);
+      }
+    }
+    const group = groups.groups[0];
+    const state = group ? `${group.state}, ${group.members.length} member(s)` : 'unknown';
+    return `group ${groupId} ${state}; ${behind.length > 0 ? behind.join(', ') : 'no backlog'}`;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 const JOIN_TIMEOUT_MS = 60_000;
 
 /**

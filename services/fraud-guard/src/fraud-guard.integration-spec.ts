@@ -28,7 +28,16 @@ import {
 import { FailureHeaders, deadLetterTopic } from '@bnp/messaging';
 import { createLogger } from '@bnp/observability';
 import { FieldCipher, maskMsisdn, parseKeyRing } from '@bnp/pii';
-import { KafkaTestClient, TEST_DATABASE_URL, TEST_PII_KEYS, startGroupAtEnd, testEnv, waitFor } from '@bnp/testing';
+import {
+  KafkaTestClient,
+  TEST_DATABASE_URL,
+  TEST_PII_KEYS,
+  describeLag,
+  startGroupAtEnd,
+  testEnv,
+  waitFor,
+  type WaitOptions,
+} from '@bnp/testing';
 // The partner stand-in runs in-process so the test can switch its faults; it is a local tool, not a dependency.
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import {
@@ -206,6 +215,27 @@ describe('fraud-guard', () => {
       },
     ]);
 
+  /** A wait that times out says what fraud-guard had not consumed, what its database sessions were doing, what was unpublished. */
+  const explain = async () => {
+    const lag = await describeLag(kafka.kafka, GROUP, [Topics.exposure, Topics.fraudProtectionAcks]);
+    const sessions = await db.query<{ state: string; wait: string | null; seconds: number; query: string }>(
+      `SELECT state, wait_event_type || ':' || wait_event AS wait, extract(epoch FROM now() - query_start)::int AS seconds,
+              left(query, 120) AS query
+       FROM pg_stat_activity WHERE datname = current_database() AND state <> 'idle' AND pid <> pg_backend_pid()`,
+    );
+    const outboxRows = await db.query<{ topic: string; n: number }>(
+      'SELECT topic, count(*)::int AS n FROM fraud.outbox GROUP BY topic',
+    );
+    const database = sessions.rows.map((row) => `${row.state} ${row.wait ?? ''} ${row.seconds}s ${row.query}`);
+    const outboxLeft = outboxRows.rows.map((row) => `${row.topic} ${row.n}`);
+    return `${lag}; database: ${database.join(' | ') || 'idle'}; outbox: ${outboxLeft.join(', ') || 'empty'}`;
+  };
+  const waitForApp = <T>(
+    check: () => Promise<T | undefined | false> | T | undefined | false,
+    description: string,
+    options: WaitOptions = {},
+  ) => waitFor(check, description, { explain, ...options });
+
   /** What was published on a topic since the suite started, optionally only under one key. */
   const published = (topic: string, key?: string) =>
     kafka.messages(topic).filter((message) => key === undefined || message.key === key);
@@ -287,7 +317,7 @@ describe('fraud-guard', () => {
   const settleControls = async (incidentId: string) => {
     const markerId = randomUUID();
     await control(incidentId, ControlAction.PAUSED, undefined, markerId);
-    await waitFor(
+    await waitForApp(
       () =>
         published(deadLetterTopic(CONTROL_GROUP), incidentId).some(
           (message) => decodeBinary(IncidentControlSchema, message.value!).controlId === markerId,
@@ -298,7 +328,7 @@ describe('fraud-guard', () => {
 
   /** The code inside the person's EnrollmentCreated, opened as the notifier will open it. */
   const codeOf = async (personId: string) => {
-    const [created] = await waitFor(
+    const [created] = await waitForApp(
       () => enrollmentsCreated(personId).length > 0 && enrollmentsCreated(personId),
       'EnrollmentCreated',
     );
@@ -309,7 +339,7 @@ describe('fraud-guard', () => {
   const settle = async (personId: string) => {
     const marker = exposure({ personId, dryRun: true, idempotencyKey: `marker:${randomUUID()}` });
     await send(marker);
-    await waitFor(() => dryRunRecorded(marker.idempotencyKey), 'the marker recorded');
+    await waitForApp(() => dryRunRecorded(marker.idempotencyKey), 'the marker recorded');
   };
 
   it('enrolls HIGH and CRITICAL people once each: one command per number still held, none for recycled numbers, the code in EnrollmentCreated', async () => {
@@ -349,7 +379,7 @@ describe('fraud-guard', () => {
     const highHeld = high.subscriptions
       .filter((subscription) => subscription.stillHeld)
       .map((subscription) => subscription.subscriberId);
-    await waitFor(
+    await waitForApp(
       () => commandsFor(high.personId).length === 2 && commandsFor(critical.personId).length === 1,
       'three commands',
     );
@@ -371,7 +401,7 @@ describe('fraud-guard', () => {
     expect(commandsFor(critical.personId)[0]!.command.actions).toEqual([SIM_SWAP_LOCK, PORT_OUT_LOCK, PIN_RESET]);
     expect((await commandRows(high.personId)).map((row) => row.subscriber_id).sort()).toEqual([...highHeld].sort());
 
-    await waitFor(() => logEntries(high.personId).length >= 3, 'log entries');
+    await waitForApp(() => logEntries(high.personId).length >= 3, 'log entries');
     const kinds = logEntries(high.personId).map((entry) => [entry.kind, entry.status]);
     expect(kinds).toEqual(
       expect.arrayContaining([
@@ -403,7 +433,7 @@ describe('fraud-guard', () => {
     await send(first);
     await send(first);
     await settle(first.personId);
-    await waitFor(async () => (await unpublished(Topics.fraudEnrollments)) === 0, 'outbox drained');
+    await waitForApp(async () => (await unpublished(Topics.fraudEnrollments)) === 0, 'outbox drained');
 
     expect(await enrollmentRows(first.incidentId)).toHaveLength(1);
     expect(await commandRows(first.personId)).toHaveLength(2);
@@ -417,7 +447,7 @@ describe('fraud-guard', () => {
   it('records a dry run without minting a code or sending a command', async () => {
     const dryRun = exposure({ dryRun: true });
     await send(dryRun);
-    await waitFor(() => dryRunRecorded(dryRun.idempotencyKey), 'dry run recorded');
+    await waitForApp(() => dryRunRecorded(dryRun.idempotencyKey), 'dry run recorded');
     expect(await enrollmentRows(dryRun.incidentId)).toEqual([]);
     expect(await commandRows(dryRun.personId)).toEqual([]);
     expect(enrollmentsCreated(dryRun.personId)).toEqual([]);
@@ -454,7 +484,7 @@ describe('fraud-guard', () => {
     expect(view.body).toMatchObject({ status: 'PENDING_ACTIVATION', tier: 'CRITICAL', narrowedInRevision: 3 });
     expect(view.body.actions).toEqual(['SIM_SWAP_LOCK', 'PORT_OUT_LOCK', 'PIN_RESET', 'FRAUD_MONITORING']);
     // The widened notice waits for its own EnrollmentCreated, with a code of its own; the narrowing gets none.
-    await waitFor(() => enrollmentsCreated(rev1.personId).length === 2, 'a second EnrollmentCreated');
+    await waitForApp(() => enrollmentsCreated(rev1.personId).length === 2, 'a second EnrollmentCreated');
     const created = enrollmentsCreated(rev1.personId);
     expect(created.map((event) => [event.enrollmentId, event.exposureIdempotencyKey])).toEqual([
       [enrollment!.id, rev1.idempotencyKey],
@@ -471,7 +501,7 @@ describe('fraud-guard', () => {
     expect(await codeHashes(enrollment!.id)).toHaveLength(2);
     // Either notice's code starts the person's activation.
     await request(app.getHttpServer()).post('/enrollments/activate').send({ code: codes[1], msisdn: own }).expect(202);
-    await waitFor(
+    await waitForApp(
       () => logEntries(rev1.personId).some((entry) => entry.status === 'narrowed_protection_kept'),
       'narrowing logged',
     );
@@ -485,15 +515,15 @@ describe('fraud-guard', () => {
   it('records acknowledgements and re-sends unacknowledged commands with the same command id', async () => {
     const event = exposure({ subscriptions: [held(), held()] });
     await send(event);
-    const [acked, unacked] = await waitFor(async () => {
+    const [acked, unacked] = await waitForApp(async () => {
       const rows = await commandRows(event.personId);
       return rows.length === 2 && rows;
     }, 'two commands');
     await acknowledge(acked!.subscriber_id, acked!.command_id);
-    await waitFor(async () => (await commandRows(event.personId))[0]!.status === 'APPLIED', 'acknowledgement recorded');
+    await waitForApp(async () => (await commandRows(event.personId))[0]!.status === 'APPLIED', 'acknowledgement recorded');
     await acknowledge(acked!.subscriber_id, acked!.command_id, ProtectionOutcome.REJECTED); // a late duplicate changes nothing
 
-    const resent = await waitFor(
+    const resent = await waitForApp(
       () =>
         commandsFor(event.personId).find(
           ({ command }) => command.commandId === unacked!.command_id && command.attempt === 2,
@@ -509,7 +539,7 @@ describe('fraud-guard', () => {
     expect(commandsFor(event.personId).filter(({ command }) => command.commandId === acked!.command_id)).toHaveLength(
       1,
     );
-    await waitFor(
+    await waitForApp(
       () => logEntries(event.personId).some((entry) => entry.kind === LogEntryKind.PROTECTION_ACKNOWLEDGED),
       'ack logged',
     );
@@ -521,7 +551,7 @@ describe('fraud-guard', () => {
 
     const stranger = randomUUID();
     await acknowledge('SUB-unknown', stranger);
-    const [dead] = await waitFor(
+    const [dead] = await waitForApp(
       () =>
         published(deadLetterTopic(GROUP), 'SUB-unknown').length > 0 && published(deadLetterTopic(GROUP), 'SUB-unknown'),
       'dead letter',
@@ -535,10 +565,10 @@ describe('fraud-guard', () => {
     const started = Date.now();
     await send(duringOutage);
     await codeOf(duringOutage.personId);
-    await waitFor(() => commandsFor(duringOutage.personId).length === 1, 'command during the outage');
+    await waitForApp(() => commandsFor(duringOutage.personId).length === 1, 'command during the outage');
     expect(Date.now() - started).toBeLessThan(5000);
     const [enrollment] = await enrollmentRows(duringOutage.incidentId);
-    await waitFor(async () => {
+    await waitForApp(async () => {
       const { rows } = await db.query<{ attempts: number }>(
         `SELECT attempts FROM fraud.partner_tasks WHERE enrollment_id = $1`,
         [enrollment!.id],
@@ -549,14 +579,14 @@ describe('fraud-guard', () => {
 
     // The partner stores the enrollment but answers 500, then answers too slowly: each retry must find it, not repeat it.
     partner.setFailureMode('store-then-500');
-    await waitFor(
+    await waitForApp(
       () => partner.enrollments().some((record) => record.reference === enrollment!.id),
       'stored at the partner',
     );
     partner.setFailureMode('latency', 1500);
     await new Promise((resolve) => setTimeout(resolve, 2500));
     partner.setFailureMode('none');
-    const task = await waitFor(async () => {
+    const task = await waitForApp(async () => {
       const { rows } = await db.query<{ status: string; partner_ref: string; attempts: number }>(
         `SELECT status, partner_ref, attempts FROM fraud.partner_tasks WHERE enrollment_id = $1`,
         [enrollment!.id],
@@ -568,7 +598,7 @@ describe('fraud-guard', () => {
     expect(atPartner).toHaveLength(1);
     expect(task.partner_ref).toBe(atPartner[0]!.id);
     expect(task.attempts).toBeGreaterThanOrEqual(3);
-    await waitFor(
+    await waitForApp(
       () => logEntries(duringOutage.personId).some((entry) => entry.status === 'partner_enrolled'),
       'partner logged',
     );
@@ -591,7 +621,7 @@ describe('fraud-guard', () => {
       request(app.getHttpServer()).post('/enrollments/activate/confirm').send({ code, otp });
     /** The challenge's ActivationChallengeIssued, with its secrets opened as the notifier opens them. */
     const issued = async (challengeId: string) => {
-      const message = await waitFor(
+      const message = await waitForApp(
         () =>
           published(Topics.fraudChallenges).find(
             (candidate) => decodeBinary(ActivationChallengeIssuedSchema, candidate.value!).challengeId === challengeId,
@@ -644,7 +674,7 @@ describe('fraud-guard', () => {
       expect(activated.body).toMatchObject({ enrollmentId: person.enrollmentId, status: 'ACTIVE' });
       expect(JSON.stringify(activated.body)).not.toContain(own.slice(-7));
       expect((await activate(person.code, own).expect(409)).body.code).toBe('ALREADY_ACTIVE');
-      await waitFor(
+      await waitForApp(
         () => logEntries(person.event.personId).some((entry) => entry.status === 'active'),
         'activation logged',
       );
@@ -667,7 +697,7 @@ describe('fraud-guard', () => {
       const view = await request(app.getHttpServer()).get(`/enrollments/${person.enrollmentId}`).expect(200);
       expect(view.body.status).toBe('PENDING_ACTIVATION');
       expect(view.body.lockedUntil).not.toBeNull();
-      await waitFor(
+      await waitForApp(
         () => logEntries(person.event.personId).some((entry) => entry.status === 'activation_locked_out'),
         'lockout logged',
       );
@@ -675,7 +705,7 @@ describe('fraud-guard', () => {
 
     it('opts out (monitoring cancelled at the partner, locks kept) and expires unactivated enrollments', async () => {
       const optingOut = await enroll([newMsisdn()]);
-      await waitFor(
+      await waitForApp(
         () => partner.enrollments().some((record) => record.reference === optingOut.enrollmentId),
         'enrolled at the partner',
       );
@@ -683,7 +713,7 @@ describe('fraud-guard', () => {
         .post(`/enrollments/${optingOut.enrollmentId}/opt-out`)
         .expect(200);
       expect(optedOut.body).toMatchObject({ status: 'OPTED_OUT', commands: [{ status: 'SENT' }] });
-      await waitFor(
+      await waitForApp(
         () =>
           partner.enrollments().find((record) => record.reference === optingOut.enrollmentId)?.status === 'cancelled',
         'cancelled at the partner',
@@ -694,7 +724,7 @@ describe('fraud-guard', () => {
       await db.query(`UPDATE fraud.enrollments SET enroll_by = now() - interval '1 minute' WHERE id = $1`, [
         late.enrollmentId,
       ]);
-      await waitFor(
+      await waitForApp(
         async () => (await enrollmentRows(late.event.incidentId))[0]!.status === 'EXPIRED',
         'expired by the sweeper',
       );
@@ -719,12 +749,12 @@ describe('fraud-guard', () => {
       // Commanded before the pause: that command stays sent, and its re-send waits out the pause.
       const early = exposure({ incidentId });
       await send(early);
-      await waitFor(() => commandsFor(early.personId).length === 1, 'the command sent before the pause');
+      await waitForApp(() => commandsFor(early.personId).length === 1, 'the command sent before the pause');
 
       const pausedAt = new Date();
       const pauseId = randomUUID();
       await control(incidentId, ControlAction.PAUSED, pausedAt, pauseId);
-      await waitFor(async () => (await controlRow(incidentId))?.paused === true, 'the pause recorded');
+      await waitForApp(async () => (await controlRow(incidentId))?.paused === true, 'the pause recorded');
       // Due at once; a re-send already under way waits for this update, so the attempt read after it is final.
       await db.query(`UPDATE fraud.protection_commands SET next_send_at = now() WHERE person_id = $1`, [
         early.personId,
@@ -757,7 +787,7 @@ describe('fraud-guard', () => {
       // Another incident paused, and still paused once this one resumes: it must not hold anything of this one.
       await control(pausedElsewhere, ControlAction.PAUSED, new Date(pausedAt.getTime() + 60_000));
       await settleControls(incidentId);
-      await waitFor(
+      await waitForApp(
         async () =>
           (await controlRow(resumedElsewhere))?.paused === false &&
           (await controlRow(pausedElsewhere))?.paused === true,
@@ -787,16 +817,16 @@ describe('fraud-guard', () => {
       ).toContain('held_while_paused=true');
 
       await control(incidentId, ControlAction.RESUMED, new Date(pausedAt.getTime() + 1000));
-      await waitFor(
+      await waitForApp(
         () => commandsFor(high.personId).length >= 2 && commandsFor(critical.personId).length >= 1,
         'the held commands sent on resume',
       );
-      await waitFor(() => enrollmentIds.every((id) => atPartner(id).length > 0), 'the partner enrollments on resume');
-      await waitFor(
+      await waitForApp(() => enrollmentIds.every((id) => atPartner(id).length > 0), 'the partner enrollments on resume');
+      await waitForApp(
         () => commandsFor(early.personId).some(({ command }) => command.attempt === earlyAttempt + 1),
         'the re-send that waited out the pause',
       );
-      await waitFor(
+      await waitForApp(
         async () => (await partnerTasks(enrollmentIds)).every((task) => task.status === 'DONE'),
         'partner tasks done',
       );
@@ -824,7 +854,7 @@ describe('fraud-guard', () => {
       ]);
       expect((await commandRows(critical.personId)).map((row) => row.status)).toEqual(['SENT']);
       for (const id of enrollmentIds) expect(atPartner(id)).toHaveLength(1);
-      await waitFor(
+      await waitForApp(
         () =>
           logEntries(high.personId).filter(
             (entry) => entry.kind === LogEntryKind.PROTECTION_COMMAND_SENT && entry.status === 'sent',
@@ -836,7 +866,7 @@ describe('fraud-guard', () => {
       const incidentId = `INC-${randomUUID().slice(0, 8)}`;
       const pausedAt = new Date();
       await control(incidentId, ControlAction.PAUSED, pausedAt);
-      await waitFor(async () => (await controlRow(incidentId))?.paused === true, 'the pause recorded');
+      await waitForApp(async () => (await controlRow(incidentId))?.paused === true, 'the pause recorded');
       const rev1 = exposure({ incidentId, subscriptions: [held(), held()] });
       await send(rev1);
       await codeOf(rev1.personId);
@@ -848,7 +878,7 @@ describe('fraud-guard', () => {
         await blocker.query('BEGIN');
         await blocker.query('SELECT 1 FROM fraud.protection_commands WHERE person_id = $1 FOR UPDATE', [rev1.personId]);
         await control(incidentId, ControlAction.RESUMED, new Date(pausedAt.getTime() + 1000));
-        await waitFor(async () => (await controlRow(incidentId))?.paused === false, 'the resume recorded');
+        await waitForApp(async () => (await controlRow(incidentId))?.paused === false, 'the resume recorded');
         const rev2 = exposure({
           incidentId,
           personId: rev1.personId,
@@ -860,7 +890,7 @@ describe('fraud-guard', () => {
           actions: [SIM_SWAP_LOCK, PORT_OUT_LOCK, PIN_RESET, FRAUD_MONITORING],
         });
         await send(rev2);
-        await waitFor(() => enrollmentsCreated(rev1.personId).length === 2, "the widening's EnrollmentCreated");
+        await waitForApp(() => enrollmentsCreated(rev1.personId).length === 2, "the widening's EnrollmentCreated");
         // Resumed, but the first revision's commands are not out yet: the PIN resets wait behind them.
         expect((await commandRows(rev1.personId)).map((row) => [row.exposure_revision, row.status])).toEqual([
           [1, 'HELD'],
@@ -875,7 +905,7 @@ describe('fraud-guard', () => {
       }
 
       const firstSends = () => commandsFor(rev1.personId).filter(({ command }) => command.attempt === 1);
-      await waitFor(() => firstSends().length === 4, 'the four held commands sent');
+      await waitForApp(() => firstSends().length === 4, 'the four held commands sent');
       for (const { subscriberId } of rev1.subscriptions) {
         // One partition per key: the order received is the order sent.
         expect(
