@@ -79,22 +79,32 @@ async function main(): Promise<void> {
   });
   await producer.disconnect();
 
+  // The poll must cost next to nothing: counting the incident's events every 200 ms took most of a core
+  // at 10M subscribers (3.7M events), which the relay then lacked. The unpublished head is one probe of
+  // the relay's own partial index; the times come from published_at afterwards.
   let events = -1;
   for (;;) {
-    const { rows } = await db.query<{ events: number | null; published: number; last: Date | null }>(
+    const { rows } = await db.query<{ events: number | null; pending: boolean }>(
       `SELECT (SELECT events FROM exposure.revisions WHERE incident_id = $1 AND revision = 1) AS events,
-              count(*) FILTER (WHERE published_at IS NOT NULL)::int AS published, max(published_at) AS last
-       FROM exposure.exposure_events WHERE incident_id = $1`,
+              EXISTS (SELECT 1 FROM exposure.exposure_events WHERE published_at IS NULL AND NOT held AND incident_id = $1) AS pending`,
       [incidentId],
     );
     const row = rows[0]!;
-    if (row.events !== null && row.published === row.events) {
+    if (row.events !== null && !row.pending) {
       events = row.events;
-      started = row.last ? row.last.getTime() : Date.now();
       break;
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
+  const { rows: lastRows } = await db.query<{ published: number; last: Date | null }>(
+    `SELECT count(*) FILTER (WHERE published_at IS NOT NULL)::int AS published, max(published_at) AS last
+     FROM exposure.exposure_events WHERE incident_id = $1`,
+    [incidentId],
+  );
+  if (lastRows[0]!.published !== events) {
+    throw new Error(`${lastRows[0]!.published} of ${events} events published`);
+  }
+  started = lastRows[0]!.last ? lastRows[0]!.last.getTime() : Date.now();
   const seconds = (started - sentAt.getTime()) / 1000;
   const stages = (
     await db.query<{ computed: Date; compute_ms: number; first: Date }>(
