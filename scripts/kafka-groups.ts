@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { retryTopic } from '@bnp/messaging';
-import { startGroupAtEnd } from '@bnp/testing';
+import { groupBacklog, startGroupAtEnd } from '@bnp/testing';
 
 const contractTopics = readFileSync(join(__dirname, '..', 'deploy', 'local', 'kafka', 'topics.txt'), 'utf8')
   .split('\n')
@@ -34,16 +34,7 @@ async function main(): Promise<void> {
       ];
       let skipped = 0;
       for (const [groupId, topics] of plan) {
-        for (const topic of topics) {
-          const [ends, [committed]] = await Promise.all([
-            admin.fetchTopicOffsets(topic),
-            admin.fetchOffsets({ groupId, topics: [topic] }),
-          ]);
-          for (const end of ends) {
-            const at = Number(committed?.partitions.find((p) => p.partition === end.partition)?.offset ?? -1);
-            skipped += Math.max(0, Number(end.high) - Math.max(0, at));
-          }
-        }
+        for (const { lag } of await groupBacklog(admin, groupId, topics)) skipped += lag;
         await startGroupAtEnd(kafka, groupId, topics);
       }
       console.log(

@@ -6,6 +6,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Kafka } from 'kafkajs';
+import { groupBacklog } from '@bnp/testing';
 
 export const ROOT = join(__dirname, '..', '..');
 
@@ -133,14 +134,7 @@ export async function lagOf(kafka: Kafka, groupId: string, topic: string): Promi
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const [ends, [committed]] = await Promise.all([
-      admin.fetchTopicOffsets(topic),
-      admin.fetchOffsets({ groupId, topics: [topic] }),
-    ]);
-    return ends.reduce((lag, { partition, high }) => {
-      const at = Number(committed?.partitions.find((p) => p.partition === partition)?.offset ?? '-1');
-      return lag + Math.max(0, Number(high) - Math.max(at, 0));
-    }, 0);
+    return (await groupBacklog(admin, groupId, [topic])).reduce((sum, { lag }) => sum + lag, 0);
   } finally {
     await admin.disconnect();
   }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel, type Consumer, type IHeaders, type Producer } from 'kafkajs';
+import { Kafka, logLevel, type Admin, type Consumer, type IHeaders, type Producer } from 'kafkajs';
 
 export interface CollectedMessage {
   topic: string;
@@ -97,6 +97,29 @@ export class KafkaTestClient {
   }
 }
 
+export interface PartitionBacklog {
+  topic: string;
+  partition: number;
+  /** Messages past the group's committed offset (all of them when nothing is committed). */
+  lag: number;
+  committed: boolean;
+}
+
+/** How far `groupId` is behind the end of each partition of `topics`. */
+export async function groupBacklog(admin: Admin, groupId: string, topics: string[]): Promise<PartitionBacklog[]> {
+  const [committed, ends] = await Promise.all([
+    admin.fetchOffsets({ groupId, topics }),
+    Promise.all(topics.map(async (topic) => ({ topic, partitions: await admin.fetchTopicOffsets(topic) }))),
+  ]);
+  return ends.flatMap(({ topic, partitions }) => {
+    const done = committed.find((entry) => entry.topic === topic)?.partitions ?? [];
+    return partitions.map(({ partition, high }) => {
+      const offset = Number(done.find((entry) => entry.partition === partition)?.offset ?? -1);
+      return { topic, partition, lag: Math.max(0, Number(high) - Math.max(offset, 0)), committed: offset >= 0 };
+    });
+  });
+}
+
 /**
  * What a consumer group has not consumed yet, per partition with a backlog, and the group's state:
  * "group g Stable, 1 member; exposure.v1[3] 2 behind". For the message of a wait that timed out.
@@ -105,20 +128,16 @@ export async function describeLag(kafka: Kafka, groupId: string, topics: string[
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const [committed, ends, groups] = await Promise.all([
-      admin.fetchOffsets({ groupId, topics }),
-      Promise.all(topics.map(async (topic) => ({ topic, partitions: await admin.fetchTopicOffsets(topic) }))),
+    const [backlog, groups] = await Promise.all([
+      groupBacklog(admin, groupId, topics),
       admin.describeGroups([groupId]),
     ]);
-    const behind: string[] = [];
-    for (const { topic, partitions } of ends) {
-      const done = committed.find((entry) => entry.topic === topic)?.partitions ?? [];
-      for (const { partition, high } of partitions) {
-        const offset = Number(done.find((entry) => entry.partition === partition)?.offset ?? -1);
-        const lag = Number(high) - Math.max(offset, 0);
-        if (lag > 0) behind.push(`${topic}[${partition}] ${lag} behind${offset < 0 ? ' (nothing committed)' : ''}`);
-      }
-    }
+    const behind = backlog
+      .filter(({ lag }) => lag > 0)
+      .map(
+        ({ topic, partition, lag, committed }) =>
+          `${topic}[${partition}] ${lag} behind${committed ? '' : ' (nothing committed)'}`,
+      );
     const group = groups.groups[0];
     const state = group ? `${group.state}, ${group.members.length} member(s)` : 'unknown';
     return `group ${groupId} ${state}; ${behind.length > 0 ? behind.join(', ') : 'no backlog'}`;

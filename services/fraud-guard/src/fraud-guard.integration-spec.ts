@@ -520,7 +520,10 @@ describe('fraud-guard', () => {
       return rows.length === 2 && rows;
     }, 'two commands');
     await acknowledge(acked!.subscriber_id, acked!.command_id);
-    await waitForApp(async () => (await commandRows(event.personId))[0]!.status === 'APPLIED', 'acknowledgement recorded');
+    await waitForApp(
+      async () => (await commandRows(event.personId))[0]!.status === 'APPLIED',
+      'acknowledgement recorded',
+    );
     await acknowledge(acked!.subscriber_id, acked!.command_id, ProtectionOutcome.REJECTED); // a late duplicate changes nothing
 
     const resent = await waitForApp(
@@ -821,7 +824,10 @@ describe('fraud-guard', () => {
         () => commandsFor(high.personId).length >= 2 && commandsFor(critical.personId).length >= 1,
         'the held commands sent on resume',
       );
-      await waitForApp(() => enrollmentIds.every((id) => atPartner(id).length > 0), 'the partner enrollments on resume');
+      await waitForApp(
+        () => enrollmentIds.every((id) => atPartner(id).length > 0),
+        'the partner enrollments on resume',
+      );
       await waitForApp(
         () => commandsFor(early.personId).some(({ command }) => command.attempt === earlyAttempt + 1),
         'the re-send that waited out the pause',
