@@ -34,9 +34,9 @@ async function main(): Promise<void> {
   await db.query(`INSERT INTO exposure.incidents (incident_id, current_revision) VALUES ($1, 1)`, [incidentId]);
   await db.query(
     `INSERT INTO exposure.exposure_events (incident_id, revision, person_id, exposure_id, change, categories, new_categories, tier,
-       policy_version, policy_rule, subscriber_ids, dry_run, held)
+       policy_version, policy_rule, subscriber_ids, dry_run)
      SELECT $1, 1, p.person_id, gen_random_uuid(), 1, 14, 14, 3, 'bench', 'identity-sim-or-financial',
-            ARRAY(SELECT s.subscriber_id FROM exposure.subscribers s WHERE s.person_id = p.person_id), false, true
+            ARRAY(SELECT s.subscriber_id FROM exposure.subscribers s WHERE s.person_id = p.person_id), false
      FROM (SELECT person_id FROM exposure.persons ORDER BY person_id LIMIT $2) p`,
     [incidentId, people],
   );
@@ -56,23 +56,24 @@ async function main(): Promise<void> {
   });
 
   const released = Date.now();
-  await db.query(`UPDATE exposure.exposure_events SET held = false WHERE incident_id = $1`, [incidentId]);
+  await db.query(`UPDATE exposure.revisions SET status = 'RELEASED', released_at = now() WHERE incident_id = $1`, [
+    incidentId,
+  ]);
   await db.query(`SELECT pg_notify('exposure_events', '')`);
-  // One probe of the relay's partial index per poll: a count over a million rows every 250 ms took CPU
-  // the relay then lacked. The last acknowledgement's time comes from published_at afterwards.
+  // One row per poll: the revision says when the broker acknowledged its last event.
+  let last = 0;
   for (;;) {
-    const { rows } = await db.query<{ pending: boolean }>(
-      `SELECT EXISTS (SELECT 1 FROM exposure.exposure_events WHERE published_at IS NULL AND NOT held AND incident_id = $1) AS pending`,
+    const { rows } = await db.query<{ fanned_out_at: Date | null; published: number }>(
+      'SELECT fanned_out_at, published_events AS published FROM exposure.revisions WHERE incident_id = $1',
       [incidentId],
     );
-    if (!rows[0]!.pending) break;
+    if (rows[0]!.fanned_out_at) {
+      if (rows[0]!.published !== people) throw new Error(`${rows[0]!.published} of ${people} events published`);
+      last = rows[0]!.fanned_out_at.getTime();
+      break;
+    }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  const { rows: lastRows } = await db.query<{ last: Date }>(
-    'SELECT max(published_at) AS last FROM exposure.exposure_events WHERE incident_id = $1',
-    [incidentId],
-  );
-  const last = lastRows[0]!.last.getTime();
   await service.stop();
   const seconds = (last - released) / 1000;
 

@@ -214,7 +214,8 @@ async function buckets(db: Client, incidentId: string): Promise<Buckets> {
   const { rows } = await db.query<Buckets>(
     `WITH people AS MATERIALIZED (
        SELECT pe.person_id::text AS person_id,
-              EXISTS (SELECT 1 FROM exposure.exposure_events e WHERE e.incident_id = pe.incident_id AND e.person_id = pe.person_id AND e.held AND e.published_at IS NULL) AS held,
+              EXISTS (SELECT 1 FROM exposure.exposure_events e JOIN exposure.revisions r USING (incident_id, revision)
+                      WHERE e.incident_id = pe.incident_id AND e.person_id = pe.person_id AND r.status = 'HELD') AS held,
               coalesce((SELECT paused FROM exposure.incidents i WHERE i.incident_id = pe.incident_id), false) AS paused
        FROM exposure.person_exposures pe WHERE pe.incident_id = $1 AND pe.status = 'ACTIVE'),
      outcome AS MATERIALIZED (

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..');
@@ -16,13 +16,17 @@ export interface ServiceProcess {
 export async function startService(name: string, port: number, env: NodeJS.ProcessEnv): Promise<ServiceProcess> {
   // BENCH_SERVICE_NODE_ARGS adds node flags to every service, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
   const nodeArgs = (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  // BENCH_SERVICE_LOG_DIR keeps each service's log (stdout) as <dir>/<name>.log; without it the log is dropped.
+  const logDir = process.env.BENCH_SERVICE_LOG_DIR;
+  if (logDir) mkdirSync(logDir, { recursive: true });
+  const stdout = logDir ? openSync(join(logDir, `${name}.log`), 'a') : 'ignore';
   const child = spawn(
     process.execPath,
     [...nodeArgs, '-r', '@swc-node/register', join(ROOT, 'services', name, 'src', 'main.ts')],
     {
       cwd: ROOT,
       env: { ...process.env, ...env, PORT: String(port) },
-      stdio: ['ignore', 'ignore', 'pipe'],
+      stdio: ['ignore', stdout, 'pipe'],
     },
   );
   // A benchmark that dies must not leave services behind holding ports and consumer groups.

@@ -36,11 +36,10 @@ export class GateController {
     const revisions: Record<string, unknown>[] = await this.dataSource.query(
       `SELECT r."revision", r."status", r."held_reason" AS "heldReason", r."dry_run" AS "dryRun", r."people_affected" AS "peopleAffected",
               r."events", r."policy_version" AS "policyVersion", r."regulator_deadline_at" AS "regulatorDeadlineAt",
-              r."summary", r."compute_ms" AS "computeMs", r."released_at" AS "releasedAt",
+              r."summary", r."compute_ms" AS "computeMs", r."released_at" AS "releasedAt", r."published_events" AS "published",
+              r."fanned_out_at" AS "fannedOutAt",
               coalesce((SELECT array_agg(a."approver" ORDER BY a."approved_at") FROM "exposure"."release_approvals" a
-                        WHERE a."incident_id" = r."incident_id" AND a."revision" = r."revision"), '{}') AS "approvals",
-              (SELECT count(*)::int FROM "exposure"."exposure_events" e WHERE e."incident_id" = r."incident_id"
-                 AND e."revision" = r."revision" AND e."published_at" IS NOT NULL) AS "published"
+                        WHERE a."incident_id" = r."incident_id" AND a."revision" = r."revision"), '{}') AS "approvals"
        FROM "exposure"."revisions" r WHERE r."incident_id" = $1 ORDER BY r."revision"`,
       [incidentId],
     );

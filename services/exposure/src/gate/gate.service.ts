@@ -102,7 +102,6 @@ export class GateService {
     revision: number,
     approvals: string[],
   ): Promise<void> {
-    await tx.releaseEvents(incidentId, revision);
     await tx.markAnnounced(incidentId, revision);
     await tx.query(
       `UPDATE "exposure"."revisions" SET "status" = 'RELEASED', "released_at" = now() WHERE "incident_id" = $1 AND "revision" = $2`,

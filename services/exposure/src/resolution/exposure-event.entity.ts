@@ -2,13 +2,14 @@ import { Column, Entity, Index, PrimaryGeneratedColumn, Unique } from 'typeorm';
 
 /**
  * The exposure.v1 events a revision produces, written in the same transaction as the exposures: this
- * table is the outbox for the fan-out (the relay builds the protobuf from it and the directory, then
- * stamps `published_at`). Rows stay as the record of what was announced. Held rows wait for the gate.
+ * table is the outbox for the fan-out (the relay builds the protobuf from it and the directory). A
+ * revision's events never change once committed, so the relay's progress is one cursor on the
+ * revision row (`fanout_cursor`), not a stamp per event; a held revision's events wait for the gate.
+ * Rows stay as the record of what was announced.
  */
 @Entity({ name: 'exposure_events' })
 @Unique('UQ_exposure_events_person_revision', ['incidentId', 'personId', 'revision'])
-@Index('IDX_exposure_events_pending', ['id'], { where: '"published_at" IS NULL AND NOT "held"' })
-@Index('IDX_exposure_events_incident_revision', ['incidentId', 'revision'])
+@Index('IDX_exposure_events_revision_order', ['incidentId', 'revision', 'id'])
 export class ExposureEventEntity {
   @PrimaryGeneratedColumn('identity', { name: 'id', type: 'bigint', primaryKeyConstraintName: 'PK_exposure_events' })
   id!: string;
@@ -52,12 +53,6 @@ export class ExposureEventEntity {
 
   @Column({ name: 'notice_already_sent', type: 'boolean', default: false })
   noticeAlreadySent!: boolean;
-
-  @Column({ name: 'held', type: 'boolean' })
-  held!: boolean;
-
-  @Column({ name: 'published_at', type: 'timestamptz', nullable: true })
-  publishedAt!: Date | null;
 
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
   createdAt!: Date;

@@ -49,7 +49,13 @@ interface EventRow extends EventHead {
   subscribers: SubscriberRow[];
 }
 
-interface RevisionMeta {
+/** A released revision whose events are not all acknowledged yet, with what every event of it shares. */
+interface PendingRevision {
+  incidentId: string;
+  revision: number;
+  /** The highest event id the broker acknowledged. */
+  cursor: string;
+  published: number;
   detectedAt: Timestamp;
   occurredTo: Timestamp;
   jurisdiction: string;
@@ -57,26 +63,30 @@ interface RevisionMeta {
 }
 
 interface Batch {
-  ids: string[];
-  incidentIds: string[];
+  lastId: string;
   messages: { key: string; value: Buffer }[];
 }
 
-/** A pass goes back to the head of the table at least this often, so a late commit waits at most this many batches. */
-const MAX_BATCHES_PER_PASS = 50;
+/** At most this many batches of one revision per turn, so the revisions of other incidents take turns. */
+const MAX_BATCHES_PER_TURN = 20;
+/** Batches whose directory lookups run while the current batch is encoded and sent. */
+const READ_AHEAD = 2;
 
 /**
- * Fans the released exposure_events out to `exposure.v1`, in id order (highest tier first), building
- * each PersonExposed from the event row and the directory at publish time (so a number recycled since
- * the breach is never sent to). The rows are the transactional outbox: a row is stamped published only
- * after the broker acknowledged it, and every pass starts at the unpublished head, so a late commit is
- * never skipped.
+ * Fans released revisions out to `exposure.v1`, each revision's events in id order (highest tier
+ * first), building each PersonExposed from the event row and the directory at publish time (so a
+ * number recycled since the breach is never sent to).
  *
- * Pipelined: while the broker acknowledges one batch, the next is read and encoded and the previous
- * one stamped. Sends stay one at a time (the idempotent producer's sequence numbers, and per-key
- * order, need that); within a pass the next read continues after the last id read, since rows in
- * flight are not stamped yet, and the pass ends (and the next one starts from the head) when it
- * catches up or after MAX_BATCHES_PER_PASS batches.
+ * The outbox is the revision: its events are written in the transaction that computes it, and it is
+ * picked up by status (RELEASED, not yet fanned out), never by an id cursor across revisions, so a
+ * revision whose transaction committed late is never skipped. A released revision's events never
+ * change, so progress within it is one cursor on the revision row (`fanout_cursor`), stamped after the
+ * broker acknowledged each batch: no per-event stamp, and no index of pending events to scan past.
+ * Per incident only the oldest unfinished revision is sent, so a person hears revision 1 before 2.
+ *
+ * Pipelined: while the broker acknowledges one batch, the next ones are read (READ_AHEAD directory
+ * lookups at once) and encoded, and the previous one stamped. Sends stay one at a time (the idempotent
+ * producer's sequence numbers, and per-key order, need that). A pause is checked before every send.
  */
 export class ExposureEventRelay {
   private producer?: RenewingProducer;
@@ -84,7 +94,6 @@ export class ExposureEventRelay {
   private running = false;
   private loop?: Promise<void>;
   private wake?: () => void;
-  private readonly revisions = new Map<string, RevisionMeta>();
   published = 0;
 
   constructor(
@@ -135,61 +144,124 @@ export class ExposureEventRelay {
     }
   }
 
-  /** One pass from the unpublished head; returns how many events were published. */
+  /** One turn for every released revision still being fanned out; returns how many events were published. */
   async publishPass(): Promise<number> {
-    let after = '0';
     let published = 0;
+    for (const revision of await this.pendingRevisions()) {
+      if (!this.running) break;
+      published += await this.publishTurn(revision);
+    }
+    return published;
+  }
+
+  private async pendingRevisions(): Promise<PendingRevision[]> {
+    const { rows } = await this.pool.query<{
+      incident_id: string;
+      revision: number;
+      fanout_cursor: string;
+      published_events: number;
+      detected_at: Date;
+      occurred_to: Date;
+      jurisdiction: string;
+      attack_vectors: number[];
+    }>(
+      `SELECT * FROM (
+         SELECT DISTINCT ON (r."incident_id") r."incident_id", r."revision", r."fanout_cursor", r."published_events",
+                r."detected_at", r."occurred_to", r."jurisdiction", r."attack_vectors", r."released_at"
+         FROM "exposure"."revisions" r JOIN "exposure"."incidents" i ON i."incident_id" = r."incident_id"
+         WHERE r."status" = 'RELEASED' AND r."fanned_out_at" IS NULL AND NOT i."paused"
+         ORDER BY r."incident_id", r."revision") AS "oldest"
+       ORDER BY "released_at", "incident_id"`,
+    );
+    return rows.map((row) => ({
+      incidentId: row.incident_id,
+      revision: row.revision,
+      cursor: row.fanout_cursor,
+      published: row.published_events,
+      detectedAt: timestampFromDate(row.detected_at),
+      occurredTo: timestampFromDate(row.occurred_to),
+      jurisdiction: row.jurisdiction,
+      attackVectors: row.attack_vectors,
+    }));
+  }
+
+  /** Sends up to MAX_BATCHES_PER_TURN batches of one revision from its cursor; marks it done at its end. */
+  private async publishTurn(revision: PendingRevision): Promise<number> {
+    let after = revision.cursor;
+    let allRead = false;
+    let queued = 0;
+    const ahead: Promise<EventRow[]>[] = [];
+    const readAhead = async () => {
+      while (!allRead && ahead.length < READ_AHEAD && queued < MAX_BATCHES_PER_TURN) {
+        const heads = await this.readHeads(revision, after);
+        if (heads.length < this.batchSize) allRead = true;
+        if (heads.length === 0) break;
+        after = heads[heads.length - 1]!.id;
+        queued += 1;
+        const rows = this.withDirectory(heads);
+        rows.catch(() => undefined); // awaited below; a turn that stops early must not leave it unhandled
+        ahead.push(rows);
+      }
+    };
+
+    let published = 0;
+    let paused = false;
     let sending: Promise<void> | undefined;
-    const stamping: Promise<void>[] = [];
+    let stamping: Promise<void> = Promise.resolve();
     let stampFailure: Error | undefined;
     try {
-      for (let batches = 0; batches < MAX_BATCHES_PER_PASS && this.running; batches++) {
-        const rows = await this.readAfter(after);
-        if (rows.length === 0) break;
-        after = rows[rows.length - 1]!.id;
-        const batch = await this.encode(rows);
+      for (;;) {
+        await readAhead();
+        const next = ahead.shift();
+        if (!next || !this.running) break;
+        const rows = await next;
+        const batch = this.encode(rows, revision);
         if (sending) {
           await sending;
           // Read before the previous send was acknowledged: a pause committed since then holds the batch.
-          if (await this.anyPaused(batch.incidentIds)) break;
+          if ((paused = await this.isPaused(revision.incidentId))) break;
         }
         sending = this.send(batch);
-        // Stamping runs beside the next send; a stamp that fails only means those rows are sent again.
-        stamping.push(
-          sending.then(
+        published += rows.length;
+        const acked = sending;
+        const total = revision.published + published;
+        // Stamps run in order beside the next send; one that fails only means those events are sent again.
+        stamping = stamping.then(() =>
+          acked.then(
             () =>
-              this.stamp(batch.ids).catch(
+              this.stamp(revision, batch, total).catch(
                 (error: unknown) => void (stampFailure ??= error instanceof Error ? error : new Error(String(error))),
               ),
             () => undefined, // the send's own failure is thrown where it is awaited
           ),
         );
-        published += rows.length;
-        if (rows.length < this.batchSize) break;
       }
       await sending;
     } finally {
-      await Promise.all(stamping);
+      await stamping;
+      await Promise.allSettled(ahead);
     }
     if (stampFailure !== undefined) throw stampFailure;
+    if (allRead && ahead.length === 0 && !paused && this.running) await this.markFannedOut(revision);
     return published;
   }
 
-  private async readAfter(after: string): Promise<EventRow[]> {
-    // Three index lookups instead of one join: the partial index yields the head in id order cheaply,
-    // whatever the planner's statistics say about a table that just grew by millions of rows; a join
-    // was measured slower (a hash join over all persons, and bytea[] arrays parsed in JavaScript).
-    const { rows: events } = await this.pool.query<EventHead>(
+  private async readHeads(revision: PendingRevision, after: string): Promise<EventHead[]> {
+    const { rows } = await this.pool.query<EventHead>(
       `SELECT e."id", e."incident_id", e."revision", e."person_id", e."exposure_id", e."change", e."categories",
               e."new_categories", e."tier", e."policy_version", e."policy_rule", e."subscriber_ids", e."dry_run",
               e."notice_already_sent"
        FROM "exposure"."exposure_events" e
-       WHERE e."published_at" IS NULL AND NOT e."held" AND e."id" > $2
-         AND e."incident_id" NOT IN (SELECT "incident_id" FROM "exposure"."incidents" WHERE "paused")
-       ORDER BY e."id" LIMIT $1`,
-      [this.batchSize, after],
+       WHERE e."incident_id" = $1 AND e."revision" = $2 AND e."id" > $3
+       ORDER BY e."id" LIMIT $4`,
+      [revision.incidentId, revision.revision, after, this.batchSize],
     );
-    if (events.length === 0) return [];
+    return rows;
+  }
+
+  private async withDirectory(events: EventHead[]): Promise<EventRow[]> {
+    // Two index lookups instead of a join: a join was measured slower (a hash join over all persons,
+    // and bytea[] arrays parsed in JavaScript).
     const [persons, subscribers] = await Promise.all([
       this.pool.query<PersonRow>(
         `SELECT "person_id", "email_enc", "email_masked", "language" FROM "exposure"."persons" WHERE "person_id" = ANY($1::uuid[])`,
@@ -210,7 +282,7 @@ export class ExposureEventRelay {
     }));
   }
 
-  private async encode(rows: EventRow[]): Promise<Batch> {
+  private encode(rows: EventRow[], revision: PendingRevision): Batch {
     const actions = new Map<number, number[]>();
     const categories = new Map<number, number[]>();
     const categoriesOfMask = (mask: number) => {
@@ -218,20 +290,16 @@ export class ExposureEventRelay {
       if (!list) categories.set(mask, (list = categoriesOf(mask)));
       return list;
     };
-    const incidentIds = new Set<string>();
-    const messages = [];
-    for (const row of rows) {
-      incidentIds.add(row.incident_id);
-      const meta = this.revisions.get(`${row.incident_id}:${row.revision}`) ?? (await this.revisionMeta(row));
+    const messages = rows.map((row) => {
       const actionKey = row.tier * 2 ** 31 + row.categories;
       let rowActions = actions.get(actionKey);
       if (!rowActions) actions.set(actionKey, (rowActions = this.policy.actionsFor(row.tier, row.categories)));
-      messages.push({
+      return {
         key: row.person_id,
-        value: encodePersonExposed(this.toMessage(row, meta, rowActions, categoriesOfMask)),
-      });
-    }
-    return { ids: rows.map((row) => row.id), incidentIds: [...incidentIds], messages };
+        value: encodePersonExposed(this.toMessage(row, revision, rowActions, categoriesOfMask)),
+      };
+    });
+    return { lastId: rows[rows.length - 1]!.id, messages };
   }
 
   private async send(batch: Batch): Promise<void> {
@@ -239,21 +307,39 @@ export class ExposureEventRelay {
   }
 
   /**
-   * Stamps what the broker acknowledged. Row by row (by id), never a range or cursor: a range could
-   * cover a row that committed late and was never read. The commit does not wait for the WAL flush:
-   * a stamp lost in a crash only means those events are sent again, which delivery at least once and
-   * idempotent consumers already allow; it never loses an event.
+   * Records what the broker acknowledged: the revision's events up to the batch's last id. The commit does not
+   * wait for the WAL flush: a stamp lost in a crash only means those events are sent again, which
+   * delivery at least once and idempotent consumers already allow; it never loses an event. A cursor
+   * only moves forward.
    */
-  private async stamp(ids: string[]): Promise<void> {
+  private async stamp(revision: PendingRevision, batch: Batch, published: number): Promise<void> {
+    await this.inAsyncCommit(
+      `UPDATE "exposure"."revisions" SET "fanout_cursor" = $3, "published_events" = $4
+       WHERE "incident_id" = $1 AND "revision" = $2 AND "fanout_cursor" < $3`,
+      [revision.incidentId, revision.revision, batch.lastId, published],
+    );
+    this.published += batch.messages.length;
+  }
+
+  private async markFannedOut(revision: PendingRevision): Promise<void> {
+    await this.pool.query(
+      `UPDATE "exposure"."revisions" SET "fanned_out_at" = now()
+       WHERE "incident_id" = $1 AND "revision" = $2 AND "fanned_out_at" IS NULL`,
+      [revision.incidentId, revision.revision],
+    );
+    this.logger.info(
+      { incidentId: revision.incidentId, revision: revision.revision },
+      'every exposure.v1 event of the revision acknowledged',
+    );
+  }
+
+  private async inAsyncCommit(sql: string, params: unknown[]): Promise<void> {
     const client = await this.pool.connect();
     let failure: Error | undefined;
     try {
       await client.query('BEGIN');
       await client.query('SET LOCAL synchronous_commit = off');
-      await client.query(
-        'UPDATE "exposure"."exposure_events" SET "published_at" = now() WHERE "id" = ANY($1::bigint[])',
-        [ids],
-      );
+      await client.query(sql, params);
       await client.query('COMMIT');
     } catch (error) {
       failure = error instanceof Error ? error : new Error(String(error));
@@ -262,44 +348,19 @@ export class ExposureEventRelay {
     } finally {
       client.release(failure); // a client that failed mid-transaction is discarded, not reused
     }
-    this.published += ids.length;
   }
 
-  private async anyPaused(incidentIds: string[]): Promise<boolean> {
+  private async isPaused(incidentId: string): Promise<boolean> {
     const { rows } = await this.pool.query(
-      'SELECT 1 FROM "exposure"."incidents" WHERE "paused" AND "incident_id" = ANY($1::text[])',
-      [incidentIds],
+      'SELECT 1 FROM "exposure"."incidents" WHERE "paused" AND "incident_id" = $1',
+      [incidentId],
     );
     return rows.length > 0;
   }
 
-  private async revisionMeta(row: EventRow): Promise<RevisionMeta> {
-    const key = `${row.incident_id}:${row.revision}`;
-    const { rows } = await this.pool.query<{
-      detected_at: Date;
-      occurred_to: Date;
-      jurisdiction: string;
-      attack_vectors: number[];
-    }>(
-      `SELECT "detected_at", "occurred_to", "jurisdiction", "attack_vectors" FROM "exposure"."revisions"
-       WHERE "incident_id" = $1 AND "revision" = $2`,
-      [row.incident_id, row.revision],
-    );
-    const found = rows[0];
-    if (!found) throw new Error(`revision ${key} has events but no revision row`);
-    const meta = {
-      detectedAt: timestampFromDate(found.detected_at),
-      occurredTo: timestampFromDate(found.occurred_to),
-      jurisdiction: found.jurisdiction,
-      attackVectors: found.attack_vectors,
-    };
-    this.revisions.set(key, meta);
-    return meta;
-  }
-
   private toMessage(
     row: EventRow,
-    meta: RevisionMeta,
+    meta: PendingRevision,
     actions: number[],
     categoriesOfMask: (mask: number) => number[],
   ): PersonExposedFields {

@@ -61,6 +61,17 @@ export class ExposureRevisionEntity {
 
   @Column({ name: 'released_at', type: 'timestamptz', nullable: true })
   releasedAt!: Date | null;
+
+  /** The fan-out's progress: the highest event id the broker acknowledged (events go out in id order). */
+  @Column({ name: 'fanout_cursor', type: 'bigint', default: '0' })
+  fanoutCursor!: string;
+
+  @Column({ name: 'published_events', type: 'int', default: 0 })
+  publishedEvents!: number;
+
+  /** When the broker acknowledged the revision's last event; null until then. */
+  @Column({ name: 'fanned_out_at', type: 'timestamptz', nullable: true })
+  fannedOutAt!: Date | null;
 }
 
 /** One authorised person's approval of a held revision; two different ones release it. */

@@ -417,4 +417,53 @@ describe('exposure resolution on the real PostgreSQL and Kafka', () => {
     await http.post(`/incidents/${incidentId}/resume`).set('authorization', `Bearer ${BOB}`).expect(200);
     await waitFor(() => eventsFor(incidentId).length === 2, 'revision 2 published after resume');
   });
+
+  it('sends a revision whose transaction committed after a later revision was already sent', async () => {
+    // An "id > last sent" cursor over all events would skip the late one: its ids are lower.
+    const late = id('INC-late');
+    const early = id('INC-early');
+    const writer = new Client({ connectionString: TEST_DATABASE_URL });
+    await writer.connect();
+    try {
+      await writer.query('BEGIN');
+      await writer.query('INSERT INTO exposure.incidents (incident_id, current_revision) VALUES ($1, 1)', [late]);
+      await writer.query(
+        `INSERT INTO exposure.revisions (incident_id, revision, revision_id, status, dry_run, people_affected, events,
+           policy_version, jurisdiction, detected_at, occurred_to, attack_vectors, summary, compute_ms, released_at)
+         VALUES ($1, 1, gen_random_uuid(), 'RELEASED', false, 1, 1, 'test', 'PK', now(), now(), '{}', '{}', 0, now())`,
+        [late],
+      );
+      const { rows } = await writer.query<{ id: string }>(
+        `INSERT INTO exposure.exposure_events (incident_id, revision, person_id, exposure_id, change, categories,
+           new_categories, tier, policy_version, policy_rule, subscriber_ids, dry_run)
+         VALUES ($1, 1, $2, gen_random_uuid(), $3, $4, $4, $5, 'test', 'test', $6, false) RETURNING id`,
+        [late, people.sana, ExposureChange.NEW, categoryMask([C.NAME]), RiskTier.LOW, [id('S6')]],
+      );
+
+      await publish({
+        incidentId: early,
+        revision: 1,
+        assets: [{ assetId: BILLING, categories: [], scope: { case: 'subscriberIds', value: { values: [id('S1')] } } }],
+      });
+      await waitFor(() => eventsFor(early).length === 1, 'the later revision sent');
+      const { rows: sent } = await db.query<{ min: string }>(
+        'SELECT min(id) AS min FROM exposure.exposure_events WHERE incident_id = $1',
+        [early],
+      );
+      expect(BigInt(sent[0]!.min)).toBeGreaterThan(BigInt(rows[0]!.id));
+      expect(eventsFor(late)).toHaveLength(0);
+
+      await writer.query(`SELECT pg_notify('exposure_events', '')`);
+      await writer.query('COMMIT');
+    } finally {
+      await writer.end();
+    }
+    await waitFor(() => eventsFor(late).length === 1, 'the revision that committed late sent');
+    expect(eventsFor(late)[0]).toMatchObject({ personId: people.sana, revision: 1 });
+    const { rows: progress } = await db.query<{ published: number; done: boolean }>(
+      'SELECT published_events AS published, fanned_out_at IS NOT NULL AS done FROM exposure.revisions WHERE incident_id = $1',
+      [late],
+    );
+    expect(progress[0]).toEqual({ published: 1, done: true });
+  });
 });

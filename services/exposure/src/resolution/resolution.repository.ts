@@ -167,22 +167,16 @@ export class ResolutionTransaction {
   }
 
   /** Writes the revision's events, highest tier first so ids (and the fan-out) follow risk. */
-  async insertEvents(
-    incidentId: string,
-    revision: number,
-    policyVersion: string,
-    held: boolean,
-    dryRun: boolean,
-  ): Promise<void> {
+  async insertEvents(incidentId: string, revision: number, policyVersion: string, dryRun: boolean): Promise<void> {
     await this.manager.query(
       `INSERT INTO "exposure"."exposure_events"
          ("incident_id", "revision", "person_id", "exposure_id", "change", "categories", "new_categories", "tier",
-          "policy_version", "policy_rule", "subscriber_ids", "dry_run", "notice_already_sent", "held")
+          "policy_version", "policy_rule", "subscriber_ids", "dry_run", "notice_already_sent")
        SELECT $1, $2, e."person_id", pe."exposure_id", e."change", e."categories", e."new_categories", e."tier",
-              $3, e."policy_rule", e."subscriber_ids", $5, e."notice_already_sent", $4
+              $3, e."policy_rule", e."subscriber_ids", $4, e."notice_already_sent"
        FROM "rev_events" e JOIN "exposure"."person_exposures" pe ON pe."incident_id" = $1 AND pe."person_id" = e."person_id"
        ORDER BY e."tier" DESC, e."person_id"`,
-      [incidentId, revision, policyVersion, held, dryRun],
+      [incidentId, revision, policyVersion, dryRun],
     );
   }
 
@@ -197,23 +191,18 @@ export class ResolutionTransaction {
     );
   }
 
-  async releaseEvents(incidentId: string, revision: number): Promise<number> {
-    const result: [unknown[], number] = await this.manager.query(
-      `UPDATE "exposure"."exposure_events" SET "held" = false WHERE "incident_id" = $1 AND "revision" = $2 AND "held"`,
-      [incidentId, revision],
-    );
-    return result[1];
-  }
-
   /** A newer revision replaces an older one still held at the gate: its events are never sent. */
   async supersedeHeld(incidentId: string, revision: number): Promise<void> {
-    await this.manager.query(
-      `UPDATE "exposure"."revisions" SET "status" = 'SUPERSEDED' WHERE "incident_id" = $1 AND "revision" < $2 AND "status" = 'HELD'`,
+    // TypeORM answers an UPDATE with [rows, affected].
+    const [superseded]: [{ revision: number }[], number] = await this.manager.query(
+      `UPDATE "exposure"."revisions" SET "status" = 'SUPERSEDED' WHERE "incident_id" = $1 AND "revision" < $2 AND "status" = 'HELD'
+       RETURNING "revision"`,
       [incidentId, revision],
     );
+    if (superseded.length === 0) return;
     await this.manager.query(
-      `DELETE FROM "exposure"."exposure_events" WHERE "incident_id" = $1 AND "revision" < $2 AND "held" AND "published_at" IS NULL`,
-      [incidentId, revision],
+      `DELETE FROM "exposure"."exposure_events" WHERE "incident_id" = $1 AND "revision" = ANY($2::int[])`,
+      [incidentId, superseded.map((row) => row.revision)],
     );
   }
 
@@ -258,7 +247,9 @@ export class ResolutionTransaction {
     };
   }
 
-  async saveRevision(revision: Omit<ExposureRevisionEntity, 'computedAt'>): Promise<void> {
+  async saveRevision(
+    revision: Omit<ExposureRevisionEntity, 'computedAt' | 'fanoutCursor' | 'publishedEvents' | 'fannedOutAt'>,
+  ): Promise<void> {
     await this.manager.insert(ExposureRevisionEntity, { ...revision, computedAt: new Date() });
     await this.manager.query(
       `INSERT INTO "exposure"."incidents" ("incident_id", "current_revision") VALUES ($1, $2)

@@ -64,7 +64,7 @@ export class ResolutionService {
       // Released at once: announced in the same write (a held revision is announced when it is released).
       await timed('applyExposures', () => tx.applyExposures(incidentId, revision.revision, this.policy, !held));
       await timed('insertEvents', () =>
-        tx.insertEvents(incidentId, revision.revision, this.policy.version, held, revision.dryRun),
+        tx.insertEvents(incidentId, revision.revision, this.policy.version, revision.dryRun),
       );
       await tx.supersedeHeld(incidentId, revision.revision);
       const summary = await timed('summarize', () => tx.summarize(this.policy, unknownAssets));
