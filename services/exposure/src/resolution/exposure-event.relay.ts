@@ -11,20 +11,17 @@ import { encodePersonExposed, type PersonExposedFields } from './person-exposed.
 
 const EMPTY = new Uint8Array();
 
+/** An event row; what every event of a revision shares (policy version, dry run) comes from the revision. */
 interface EventHead {
   id: string;
-  incident_id: string;
-  revision: number;
   person_id: string;
   exposure_id: string;
   change: number;
   categories: number;
   new_categories: number;
   tier: number;
-  policy_version: string;
   policy_rule: string;
   subscriber_ids: string[];
-  dry_run: boolean;
   notice_already_sent: boolean;
 }
 
@@ -44,9 +41,9 @@ interface SubscriberRow {
 }
 
 interface EventRow extends EventHead {
-  person: PersonRow | undefined;
+  person?: PersonRow;
   /** The event's subscriptions still in the directory, in the event's order. */
-  subscribers: SubscriberRow[];
+  subscribers?: SubscriberRow[];
 }
 
 /** A released revision whose events are not all acknowledged yet, with what every event of it shares. */
@@ -56,6 +53,8 @@ interface PendingRevision {
   /** The highest event id the broker acknowledged. */
   cursor: string;
   published: number;
+  policyVersion: string;
+  dryRun: boolean;
   detectedAt: Timestamp;
   occurredTo: Timestamp;
   jurisdiction: string;
@@ -160,6 +159,8 @@ export class ExposureEventRelay {
       revision: number;
       fanout_cursor: string;
       published_events: number;
+      policy_version: string;
+      dry_run: boolean;
       detected_at: Date;
       occurred_to: Date;
       jurisdiction: string;
@@ -167,7 +168,7 @@ export class ExposureEventRelay {
     }>(
       `SELECT * FROM (
          SELECT DISTINCT ON (r."incident_id") r."incident_id", r."revision", r."fanout_cursor", r."published_events",
-                r."detected_at", r."occurred_to", r."jurisdiction", r."attack_vectors", r."released_at"
+                r."policy_version", r."dry_run", r."detected_at", r."occurred_to", r."jurisdiction", r."attack_vectors", r."released_at"
          FROM "exposure"."revisions" r JOIN "exposure"."incidents" i ON i."incident_id" = r."incident_id"
          WHERE r."status" = 'RELEASED' AND r."fanned_out_at" IS NULL AND NOT i."paused"
          ORDER BY r."incident_id", r."revision") AS "oldest"
@@ -178,6 +179,8 @@ export class ExposureEventRelay {
       revision: row.revision,
       cursor: row.fanout_cursor,
       published: row.published_events,
+      policyVersion: row.policy_version,
+      dryRun: row.dry_run,
       detectedAt: timestampFromDate(row.detected_at),
       occurredTo: timestampFromDate(row.occurred_to),
       jurisdiction: row.jurisdiction,
@@ -246,11 +249,10 @@ export class ExposureEventRelay {
     return published;
   }
 
-  private async readHeads(revision: PendingRevision, after: string): Promise<EventHead[]> {
-    const { rows } = await this.pool.query<EventHead>(
-      `SELECT e."id", e."incident_id", e."revision", e."person_id", e."exposure_id", e."change", e."categories",
-              e."new_categories", e."tier", e."policy_version", e."policy_rule", e."subscriber_ids", e."dry_run",
-              e."notice_already_sent"
+  private async readHeads(revision: PendingRevision, after: string): Promise<EventRow[]> {
+    const { rows } = await this.pool.query<EventRow>(
+      `SELECT e."id", e."person_id", e."exposure_id", e."change", e."categories", e."new_categories", e."tier",
+              e."policy_rule", e."subscriber_ids", e."notice_already_sent"
        FROM "exposure"."exposure_events" e
        WHERE e."incident_id" = $1 AND e."revision" = $2 AND e."id" > $3
        ORDER BY e."id" LIMIT $4`,
@@ -259,27 +261,29 @@ export class ExposureEventRelay {
     return rows;
   }
 
-  private async withDirectory(events: EventHead[]): Promise<EventRow[]> {
+  private async withDirectory(events: EventRow[]): Promise<EventRow[]> {
     // Two index lookups instead of a join: a join was measured slower (a hash join over all persons,
-    // and bytea[] arrays parsed in JavaScript).
+    // and bytea[] arrays parsed in JavaScript). A revision has one event per person, and a subscription
+    // belongs to one person, so neither list repeats an id. The rows are filled in place: copying
+    // hundreds of thousands of them was a tenth of the relay's time.
     const [persons, subscribers] = await Promise.all([
       this.pool.query<PersonRow>(
         `SELECT "person_id", "email_enc", "email_masked", "language" FROM "exposure"."persons" WHERE "person_id" = ANY($1::uuid[])`,
-        [[...new Set(events.map((event) => event.person_id))]],
+        [events.map((event) => event.person_id)],
       ),
       this.pool.query<SubscriberRow>(
         `SELECT "subscriber_id", "msisdn_enc", "msisdn_masked", "account_status", "line_type"
          FROM "exposure"."subscribers" WHERE "subscriber_id" = ANY($1::text[])`,
-        [[...new Set(events.flatMap((event) => event.subscriber_ids))]],
+        [events.flatMap((event) => event.subscriber_ids)],
       ),
     ]);
     const personById = new Map(persons.rows.map((person) => [person.person_id, person]));
     const subscriberById = new Map(subscribers.rows.map((subscriber) => [subscriber.subscriber_id, subscriber]));
-    return events.map((event) => ({
-      ...event,
-      person: personById.get(event.person_id),
-      subscribers: event.subscriber_ids.flatMap((id) => subscriberById.get(id) ?? []),
-    }));
+    for (const event of events) {
+      event.person = personById.get(event.person_id);
+      event.subscribers = event.subscriber_ids.flatMap((id) => subscriberById.get(id) ?? []);
+    }
+    return events;
   }
 
   private encode(rows: EventRow[], revision: PendingRevision): Batch {
@@ -366,18 +370,18 @@ export class ExposureEventRelay {
   ): PersonExposedFields {
     return {
       exposureId: row.exposure_id,
-      incidentId: row.incident_id,
-      revision: row.revision,
+      incidentId: meta.incidentId,
+      revision: meta.revision,
       personId: row.person_id,
       change: row.change,
       categories: categoriesOfMask(row.categories),
       newCategories: categoriesOfMask(row.new_categories),
       tier: row.tier,
-      policyVersion: row.policy_version,
+      policyVersion: meta.policyVersion,
       policyRule: row.policy_rule,
       channels: this.policy.tierPolicy(row.tier).channels,
       actions,
-      subscriptions: row.subscribers.map((subscriber) => {
+      subscriptions: (row.subscribers ?? []).map((subscriber) => {
         // Only the current holder of a number may be texted or locked: a former customer's number may be someone else's now.
         const stillHeld = subscriber.account_status !== Number(AccountStatus.Former);
         return {
@@ -391,12 +395,12 @@ export class ExposureEventRelay {
       emailCiphertext: row.person?.email_enc ?? EMPTY,
       emailMasked: row.person?.email_masked ?? '',
       language: row.person?.language ?? 'ur',
-      dryRun: row.dry_run,
+      dryRun: meta.dryRun,
       noticeAlreadySent: row.notice_already_sent,
       detectedAt: meta.detectedAt,
       occurredTo: meta.occurredTo,
       jurisdiction: meta.jurisdiction,
-      idempotencyKey: `${row.incident_id}:${row.person_id}:${row.revision}`,
+      idempotencyKey: `${meta.incidentId}:${row.person_id}:${meta.revision}`,
       attackVectors: meta.attackVectors,
     };
   }
