@@ -3,18 +3,17 @@
 // own org.apache.kafka.tools.ProducerPerformance in the same run with the same record size, acks=all,
 // no compression and --throughput -1.
 //   node -r @swc-node/register bench/fanout.ts [--people 1000000]
-import { execFileSync } from 'node:child_process';
-import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import { PiiCategory, Topics } from '@bnp/contracts';
 import { TEST_PII_KEYS, startGroupAtEnd } from '@bnp/testing';
 import { freshBenchDatabase } from './lib/bench-db';
+import { averageExposureRecordSize, kafkaProducerPerformance } from './lib/kafka-reference';
 import { startService } from './lib/processes';
 import { generateSqlOperator } from './lib/sql-operator';
 
-const ROOT = join(__dirname, '..');
 const categoryValues: Record<string, unknown> = PiiCategory;
 const categoryMask = (names: string[]) => names.reduce((mask, name) => mask | (2 ** Number(categoryValues[name])), 0);
 
@@ -77,8 +76,8 @@ async function main(): Promise<void> {
   await service.stop();
   const seconds = (last - released) / 1000;
 
-  const recordSize = await averageRecordSize(incidentId);
-  const reference = kafkaProducerPerformance(people, recordSize);
+  const recordSize = await averageExposureRecordSize(incidentId);
+  const reference = await kafkaProducerPerformance(people, recordSize);
   const ours = people / seconds;
   const result = {
     benchmark: 'fanout',
@@ -86,7 +85,10 @@ async function main(): Promise<void> {
     seconds: round(seconds),
     records_per_second: Math.round(ours),
     record_size_bytes: recordSize,
-    kafka_producer_performance: reference,
+    kafka_producer_performance: {
+      records_per_second: reference.records_per_second,
+      mb_per_second: reference.mb_per_second,
+    },
     ratio: round(ours / reference.records_per_second),
     peak_rss_mb: { exposure: service.peakRssMb() },
     measured_at: new Date().toISOString(),
@@ -96,65 +98,6 @@ async function main(): Promise<void> {
   mkdirSync(join(__dirname, 'results'), { recursive: true });
   writeFileSync(join(__dirname, 'results', 'fanout.json'), `${JSON.stringify(result, null, 2)}\n`);
   console.log(JSON.stringify(result, null, 2));
-}
-
-/** Mean value size of the exposure.v1 records this run produced (sampled from the topic's tail). */
-async function averageRecordSize(incidentId: string): Promise<number> {
-  const kafka = new Kafka({ brokers: ['127.0.0.1:9092'], clientId: 'bench-fanout', logLevel: logLevel.NOTHING });
-  const consumer = kafka.consumer({ groupId: `bench-fanout-size-${Date.now()}` });
-  await consumer.connect();
-  await consumer.subscribe({ topic: Topics.exposure, fromBeginning: true });
-  const sizes: number[] = [];
-  await new Promise<void>((resolve) => {
-    void consumer.run({
-      eachMessage: async ({ message }) => {
-        if (sizes.length >= 2000 || !message.value) return;
-        if (message.value.includes(Buffer.from(incidentId)))
-          sizes.push(message.value.length + (message.key?.length ?? 0));
-        if (sizes.length >= 2000) resolve();
-      },
-    });
-  });
-  await consumer.disconnect();
-  return Math.round(sizes.reduce((sum, size) => sum + size, 0) / sizes.length);
-}
-
-function kafkaProducerPerformance(
-  records: number,
-  recordSize: number,
-): { records_per_second: number; mb_per_second: number } {
-  const version = /<kafka.version>(.*)<\/kafka.version>/.exec(
-    readFileSync(join(ROOT, 'deploy/local/kafka/pom.xml'), 'utf8'),
-  )![1]!;
-  const topic = Topics.exposure;
-  const output = execFileSync(
-    'java',
-    [
-      '-Xmx512m',
-      '-cp',
-      `${join(ROOT, '.cache', 'kafka', version, 'libs')}/*`,
-      `-Dlog4j2.configurationFile=${join(ROOT, 'deploy/local/kafka/log4j2.yaml')}`,
-      'org.apache.kafka.tools.ProducerPerformance',
-      '--topic',
-      topic,
-      '--num-records',
-      String(records),
-      '--record-size',
-      String(recordSize),
-      '--throughput',
-      '-1',
-      '--producer-props',
-      'bootstrap.servers=127.0.0.1:9092',
-      'acks=all',
-      'compression.type=none',
-    ],
-    { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
-  );
-  // Final line: "N records sent, X records/sec (Y MB/sec), ..."
-  const summary = output.trim().split('\n').pop() ?? '';
-  const match = /([\d.]+) records\/sec \(([\d.]+) MB\/sec\)/.exec(summary);
-  if (!match) throw new Error(`unexpected ProducerPerformance output: ${summary}`);
-  return { records_per_second: Math.round(Number(match[1])), mb_per_second: Number(match[2]) };
 }
 
 const round = (value: number) => Math.round(value * 1000) / 1000;

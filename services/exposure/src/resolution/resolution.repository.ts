@@ -147,9 +147,9 @@ export class ResolutionTransaction {
       `INSERT INTO "exposure"."person_exposures" AS pe
          ("incident_id", "person_id", "exposure_id", "status", "categories", "announced_categories", "tier", "policy_version",
           "policy_rule", "subscriber_ids", "first_revision", "last_revision", "retracted_revision")
-       SELECT $1, r."person_id", gen_random_uuid(), 'ACTIVE', r."categories", CASE WHEN $4 THEN r."categories" ELSE 0 END,
+       SELECT $1, r."person_id", "exposure"."uuid_v7"(), 'ACTIVE', r."categories", CASE WHEN $4 THEN r."categories" ELSE 0 END,
               ${tier}, $3, ${rule}, r."subscriber_ids", $2, $2, NULL
-       FROM "rev_people" r
+       FROM "rev_people" r ORDER BY r."person_id"
        ON CONFLICT ("incident_id", "person_id") DO UPDATE SET
          "status" = 'ACTIVE', "categories" = EXCLUDED."categories", "tier" = EXCLUDED."tier",
          "policy_version" = EXCLUDED."policy_version", "policy_rule" = EXCLUDED."policy_rule",

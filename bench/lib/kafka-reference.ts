@@ -1,0 +1,97 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import { Topics } from '@bnp/contracts';
+
+const ROOT = join(__dirname, '..', '..');
+const BROKERS = ['127.0.0.1:9092'];
+/** ProducerPerformance writes random bytes: never onto a contract topic whose consumers would dead-letter them. */
+const REFERENCE_TOPIC = 'bench.producer-performance';
+
+export interface ProducerReference {
+  records: number;
+  record_size_bytes: number;
+  seconds: number;
+  records_per_second: number;
+  mb_per_second: number;
+}
+
+/** Mean size (key + value) of the exposure.v1 records of one incident, sampled from the topic. */
+export async function averageExposureRecordSize(incidentId: string, sample = 2000): Promise<number> {
+  const kafka = new Kafka({ brokers: BROKERS, clientId: 'bench-record-size', logLevel: logLevel.NOTHING });
+  const consumer = kafka.consumer({ groupId: `bench-record-size-${Date.now()}` });
+  await consumer.connect();
+  await consumer.subscribe({ topic: Topics.exposure, fromBeginning: true });
+  const sizes: number[] = [];
+  const marker = Buffer.from(incidentId);
+  await new Promise<void>((resolve) => {
+    void consumer.run({
+      eachMessage: async ({ message }) => {
+        if (sizes.length >= sample || !message.value) return;
+        if (message.value.includes(marker)) sizes.push(message.value.length + (message.key?.length ?? 0));
+        if (sizes.length >= sample) resolve();
+      },
+    });
+  });
+  await consumer.disconnect();
+  return Math.round(sizes.reduce((sum, size) => sum + size, 0) / sizes.length);
+}
+
+/**
+ * Kafka's own org.apache.kafka.tools.ProducerPerformance (the JVM client, the fastest this broker has)
+ * writing `records` records of `recordSize` bytes, acks=all, no compression, --throughput -1, to a
+ * topic with as many partitions as exposure.v1: what the broker and this machine allow at best.
+ */
+export async function kafkaProducerPerformance(records: number, recordSize: number): Promise<ProducerReference> {
+  const kafka = new Kafka({ brokers: BROKERS, clientId: 'bench-reference', logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  const [exposure] = (await admin.fetchTopicMetadata({ topics: [Topics.exposure] })).topics;
+  await admin.createTopics({
+    topics: [{ topic: REFERENCE_TOPIC, numPartitions: exposure?.partitions.length ?? 12 }],
+    waitForLeaders: true,
+  });
+  const version = /<kafka.version>(.*)<\/kafka.version>/.exec(
+    readFileSync(join(ROOT, 'deploy/local/kafka/pom.xml'), 'utf8'),
+  )![1]!;
+  const output = execFileSync(
+    'java',
+    [
+      '-Xmx512m',
+      '-cp',
+      `${join(ROOT, '.cache', 'kafka', version, 'libs')}/*`,
+      `-Dlog4j2.configurationFile=${join(ROOT, 'deploy/local/kafka/log4j2.yaml')}`,
+      'org.apache.kafka.tools.ProducerPerformance',
+      '--topic',
+      REFERENCE_TOPIC,
+      '--num-records',
+      String(records),
+      '--record-size',
+      String(recordSize),
+      '--throughput',
+      '-1',
+      '--producer-props',
+      `bootstrap.servers=${BROKERS[0]}`,
+      'acks=all',
+      'compression.type=none',
+    ],
+    { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+  );
+  // Gigabytes of random bytes at 10M subscribers: gone once measured.
+  await admin.deleteTopics({ topics: [REFERENCE_TOPIC] }).catch(() => undefined);
+  await admin.disconnect();
+  // Final line: "N records sent, X records/sec (Y MB/sec), ..."
+  const summary = output.trim().split('\n').pop() ?? '';
+  const match = /([\d.]+) records\/sec \(([\d.]+) MB\/sec\)/.exec(summary);
+  if (!match) throw new Error(`unexpected ProducerPerformance output: ${summary}`);
+  const perSecond = Number(match[1]);
+  return {
+    records,
+    record_size_bytes: recordSize,
+    // The tool's own send time (records / its rate), without the JVM's start-up.
+    seconds: Math.round((records / perSecond) * 1000) / 1000,
+    records_per_second: Math.round(perSecond),
+    mb_per_second: Number(match[2]),
+  };
+}
