@@ -3,14 +3,29 @@ import { migrateAll } from '../../scripts/migrate';
 
 const ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 
-/** A fresh database with every service's migrations, dropped again by `drop()`. */
-export async function freshBenchDatabase(
-  name: string,
-): Promise<{ url: string; db: Client; drop: () => Promise<void> }> {
+export interface BenchDatabase {
+  url: string;
+  db: Client;
+  /** True when `keep` found the database of an earlier run: its generated data is still there. */
+  reused: boolean;
+  /** Drops the database, or with `keep` leaves it for the next run. */
+  drop: () => Promise<void>;
+}
+
+/**
+ * A fresh database with every service's migrations, dropped again by `drop()`. With `keep`, an existing
+ * database of that name is reused (migrated to the current schema) and kept afterwards, so a 10M-subscriber
+ * operator is generated once, not every run; the caller clears what earlier runs computed.
+ */
+export async function freshBenchDatabase(name: string, keep = false): Promise<BenchDatabase> {
   const admin = new Client({ connectionString: ADMIN_URL });
   await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${name}`);
+  const exists = (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount === 1;
+  const reused = keep && exists;
+  if (!reused) {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${name}`);
+  }
   await admin.end();
   const url = `postgres://postgres@127.0.0.1:5432/${name}`;
   await migrateAll(url, () => undefined);
@@ -19,8 +34,10 @@ export async function freshBenchDatabase(
   return {
     url,
     db,
+    reused,
     drop: async () => {
       await db.end().catch(() => undefined);
+      if (keep) return;
       const end = new Client({ connectionString: ADMIN_URL });
       await end.connect();
       await end.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

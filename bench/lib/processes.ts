@@ -29,9 +29,11 @@ export async function startService(name: string, port: number, env: NodeJS.Proce
       stdio: ['ignore', stdout, 'pipe'],
     },
   );
-  // A benchmark that dies must not leave services behind holding ports and consumer groups.
+  // A benchmark that dies (or is stopped with Ctrl-C or kill) must not leave services behind holding
+  // ports, consumer groups and database connections.
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
+  stopOnSignals();
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
   const deadline = Date.now() + 60_000;
@@ -69,4 +71,12 @@ export async function startService(name: string, port: number, env: NodeJS.Proce
       await new Promise((resolve) => child.once('exit', resolve));
     },
   };
+}
+
+let signalsHandled = false;
+/** 'exit' listeners do not run when a signal ends the process; exiting from the signal runs them. */
+function stopOnSignals(): void {
+  if (signalsHandled) return;
+  signalsHandled = true;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
 }
