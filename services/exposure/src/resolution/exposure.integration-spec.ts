@@ -342,7 +342,23 @@ describe('exposure resolution on the real PostgreSQL and Kafka', () => {
     const http = request(app.getHttpServer());
     const summary = await http.get(`/incidents/${incidentId}`).expect(200);
     expect(summary.body.revisions[0]).toMatchObject({ status: 'HELD', peopleAffected: 7, published: 0 });
-    expect(summary.body.revisions[0].summary.peopleByTier).toEqual({ HIGH: 5, MEDIUM: 2 });
+    // Ayesha's two SIMs count as two subscriptions; Bilal and Omar are former customers; Danish's call
+    // records began after the breach, so only his CRM record counts.
+    expect(summary.body.revisions[0].summary).toMatchObject({
+      peopleAffected: 7,
+      subscriptionsAffected: 8,
+      peopleByTier: { HIGH: 5, MEDIUM: 2 },
+      subscriptionsByTier: { HIGH: 6, MEDIUM: 2 },
+      peopleByCategory: { NAME: 5, CNIC: 5, POSTAL_ADDRESS: 5, MSISDN: 7, CALL_RECORDS: 4, LOCATION: 4 },
+      subscriptionsByRegion: {
+        [Region.PUNJAB]: 3,
+        [Region.SINDH]: 2,
+        [Region.KHYBER_PAKHTUNKHWA]: 1,
+        [Region.BALOCHISTAN]: 1,
+        [Region.ISLAMABAD]: 1,
+      },
+      formerCustomers: 2,
+    });
     expect(summary.body.revisions[0].summary.regulator.authority).toMatch(/PTA/);
     expect(summary.body.revisions[0].regulatorDeadlineAt).toBe('2026-03-07T22:00:00.000Z');
 
