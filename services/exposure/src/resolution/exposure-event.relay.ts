@@ -219,11 +219,10 @@ export class ExposureEventRelay {
         if (!next || !this.running) break;
         const rows = await next;
         const batch = this.encode(rows, revision);
-        if (sending) {
-          await sending;
-          // Read before the previous send was acknowledged: a pause committed since then holds the batch.
-          if ((paused = await this.isPaused(revision.incidentId))) break;
-        }
+        await sending;
+        // Checked before every send, the first of a turn included: a pause committed since this batch was
+        // read (or since the pass listed its revisions) holds it.
+        if ((paused = await this.isPaused(revision.incidentId))) break;
         sending = this.send(batch);
         published += rows.length;
         const acked = sending;
