@@ -52,7 +52,6 @@ async function main(): Promise<void> {
     INTAKE_CONSUMER_GROUP: `bench-intake-${run}`,
     EXPOSURE_CONSUMER_GROUP: `bench-exposure-${run}`,
     GATE_MAX_PEOPLE_WITHOUT_APPROVAL: String(1_000_000_000),
-    EXPOSURE_RELAY_BATCH: '5000',
   };
   const kafka = new Kafka({ brokers: ['127.0.0.1:9092'], clientId: 'bench', logLevel: logLevel.NOTHING });
   await startGroupAtEnd(kafka, env.INTAKE_CONSUMER_GROUP, [Topics.breachEvents]);

@@ -51,7 +51,6 @@ async function main(): Promise<void> {
     LOG_LEVEL: 'warn',
     ...TEST_PII_KEYS,
     EXPOSURE_CONSUMER_GROUP: groupId,
-    EXPOSURE_RELAY_BATCH: '5000',
   });
 
   const released = Date.now();
