@@ -100,7 +100,7 @@ export class ExposureEventRelay {
     private readonly kafka: Kafka,
     private readonly policy: RiskPolicy,
     private readonly logger: Logger,
-    private readonly batchSize = 10000,
+    private readonly batchSize = 5000,
   ) {}
 
   async start(): Promise<void> {
