@@ -2,10 +2,7 @@
 // migrations applied, and empty Kafka topics. The broker and PostgreSQL are started by scripts/test.sh.
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
-import { Topics } from '../libs/contracts/src/topics';
-import { startGroupAtEnd } from '../libs/testing/src/kafka-test-client';
 import { TEST_DATABASE_URL } from '../libs/testing/src/test-env';
 import { migrateAll } from '../scripts/migrate';
 
@@ -29,11 +26,9 @@ export default async function globalSetup(): Promise<void> {
   );
   // A fresh broker creates __consumer_offsets at the first group request and elects and loads its 50
   // partitions while that first suite runs (CI's runs failed only there, with a fresh broker). One
-  // group joined and committed here leaves the coordinator ready before any suite starts.
-  const kafka = new Kafka({
-    brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
-    clientId: 'bnp-test-setup',
-    logLevel: logLevel.NOTHING,
+  // group joined and committed here leaves the coordinator ready before any suite starts; in a process
+  // of its own, so no consumer kafkajs restarts can outlive it (see test/warm-up-group.ts).
+  execFileSync(process.execPath, ['-r', '@swc-node/register', join(__dirname, 'warm-up-group.ts')], {
+    stdio: 'inherit',
   });
-  await startGroupAtEnd(kafka, 'bnp-test-warm-up', [Topics.exposure]);
 }
