@@ -12,7 +12,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import type { Client } from 'pg';
 import { BreachReportedSchema, PiiCategory, Region, Severity, Topics } from '@bnp/contracts';
 import { TEST_PII_KEYS, startGroupAtEnd } from '@bnp/testing';
-import { freshBenchDatabase } from './lib/bench-db';
+import { freshBenchDatabase, waitUntilFannedOut } from './lib/bench-db';
 import { averageExposureRecordSize, kafkaProducerPerformance } from './lib/kafka-reference';
 import { startService, type ServiceProcess } from './lib/processes';
 import { BENCH_ASSETS, generateSqlOperator } from './lib/sql-operator';
@@ -91,24 +91,7 @@ async function main(): Promise<void> {
   });
   await producer.disconnect();
 
-  // The poll must cost next to nothing (counting the incident's events every 200 ms took most of a core
-  // at 10M subscribers): the revision row says when the broker acknowledged its last event.
-  let events = -1;
-  let lastAck = 0;
-  for (;;) {
-    const { rows } = await db.query<{ events: number; published: number; fanned_out_at: Date | null }>(
-      `SELECT events, published_events AS published, fanned_out_at FROM exposure.revisions WHERE incident_id = $1 AND revision = 1`,
-      [incidentId],
-    );
-    const row = rows[0];
-    if (row?.fanned_out_at) {
-      if (row.published !== row.events) throw new Error(`${row.published} of ${row.events} events published`);
-      events = row.events;
-      lastAck = row.fanned_out_at.getTime();
-      break;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+  const { events, lastAck } = await waitUntilFannedOut(db, incidentId);
   const seconds = (lastAck - sentAt.getTime()) / 1000;
   const stages = (
     await db.query<{ computed: Date; compute_ms: number; steps: Record<string, number> }>(
@@ -143,7 +126,7 @@ async function main(): Promise<void> {
 
   // The floor: Kafka's own JVM producer writing the same number of records of the same size. Even with
   // the set computed for free and streamed as it is computed, the path cannot be faster than this.
-  const kafkaReference = await kafkaProducerPerformance(events, await averageExposureRecordSize(incidentId));
+  const kafkaReference = await kafkaProducerPerformance(events, await averageExposureRecordSize(incidentId, events));
 
   const result = {
     benchmark: 'exposure',

@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import { PiiCategory, Topics } from '@bnp/contracts';
 import { TEST_PII_KEYS, startGroupAtEnd } from '@bnp/testing';
-import { freshBenchDatabase } from './lib/bench-db';
+import { freshBenchDatabase, waitUntilFannedOut } from './lib/bench-db';
 import { averageExposureRecordSize, kafkaProducerPerformance } from './lib/kafka-reference';
 import { startService } from './lib/processes';
 import { generateSqlOperator } from './lib/sql-operator';
@@ -58,24 +58,11 @@ async function main(): Promise<void> {
     incidentId,
   ]);
   await db.query(`SELECT pg_notify('exposure_events', '')`);
-  // One row per poll: the revision says when the broker acknowledged its last event.
-  let last = 0;
-  for (;;) {
-    const { rows } = await db.query<{ fanned_out_at: Date | null; published: number }>(
-      'SELECT fanned_out_at, published_events AS published FROM exposure.revisions WHERE incident_id = $1',
-      [incidentId],
-    );
-    if (rows[0]!.fanned_out_at) {
-      if (rows[0]!.published !== people) throw new Error(`${rows[0]!.published} of ${people} events published`);
-      last = rows[0]!.fanned_out_at.getTime();
-      break;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
+  const { lastAck: last } = await waitUntilFannedOut(db, incidentId);
   await service.stop();
   const seconds = (last - released) / 1000;
 
-  const recordSize = await averageExposureRecordSize(incidentId);
+  const recordSize = await averageExposureRecordSize(incidentId, people);
   const reference = await kafkaProducerPerformance(people, recordSize);
   const ours = people / seconds;
   const result = {

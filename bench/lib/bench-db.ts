@@ -45,3 +45,28 @@ export async function freshBenchDatabase(name: string, keep = false): Promise<Be
     },
   };
 }
+
+/**
+ * Waits until the relay has had every event of a revision acknowledged, one row read per poll (counting
+ * a revision's millions of events each poll took CPU the relay then lacked). Returns the revision's event
+ * count and when the broker acknowledged the last one.
+ */
+export async function waitUntilFannedOut(
+  db: Client,
+  incidentId: string,
+  revision = 1,
+): Promise<{ events: number; lastAck: number }> {
+  for (;;) {
+    const { rows } = await db.query<{ events: number; published: number; fanned_out_at: Date | null }>(
+      `SELECT events, published_events AS published, fanned_out_at FROM exposure.revisions
+       WHERE incident_id = $1 AND revision = $2`,
+      [incidentId, revision],
+    );
+    const row = rows[0];
+    if (row?.fanned_out_at) {
+      if (row.published !== row.events) throw new Error(`${row.published} of ${row.events} events published`);
+      return { events: row.events, lastAck: row.fanned_out_at.getTime() };
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}

@@ -3,6 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { ExposureChange, PiiCategory, RiskTier, type IncidentRevisionAccepted } from '@bnp/contracts';
 import { OutboxWriter, type OutboxMessage } from '@bnp/messaging';
 import { EXPOSURE_SCHEMA } from '../data-source';
+import { ALL_CATEGORIES_MASK, categoriesOf } from '../policy/categories';
 import type { RiskPolicy } from '../policy/risk-policy';
 import { ExposureRevisionEntity } from './exposure-revision.entity';
 import { SqlParams, exposedRecordsSql } from './revision-scope';
@@ -21,9 +22,6 @@ export interface RevisionSummary {
 
 const outbox = new OutboxWriter(EXPOSURE_SCHEMA);
 const tierName = (tier: number): string => RiskTier[tier] ?? String(tier);
-const CATEGORIES = Object.values(PiiCategory).filter(
-  (value): value is PiiCategory => typeof value === 'number' && value !== PiiCategory.UNSPECIFIED,
-);
 
 /**
  * The set-based SQL of exposure resolution. Everything runs inside one transaction and works on whole
@@ -236,7 +234,7 @@ export class ResolutionTransaction {
       peopleByTier[tier] = (peopleByTier[tier] ?? 0) + set.people;
       subscriptionsByTier[tier] = (subscriptionsByTier[tier] ?? 0) + set.subscriptions;
     }
-    for (const category of CATEGORIES) {
+    for (const category of categoriesOf(ALL_CATEGORIES_MASK)) {
       const people = bySet.reduce((sum, set) => sum + ((set.categories & (1 << category)) !== 0 ? set.people : 0), 0);
       if (people > 0) peopleByCategory[PiiCategory[category]] = people;
     }
