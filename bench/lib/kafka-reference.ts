@@ -17,8 +17,13 @@ export interface ProducerReference {
   mb_per_second: number;
 }
 
-/** Mean size (key + value) of the exposure.v1 records of one incident, sampled from the topic. */
-export async function averageExposureRecordSize(incidentId: string, sample = 2000): Promise<number> {
+/**
+ * Mean size (key + value) of the exposure.v1 records of one incident, sampled from the topic: the first
+ * 2,000, or all `events` of a smaller incident (waiting for more than it has would never end).
+ */
+export async function averageExposureRecordSize(incidentId: string, events: number): Promise<number> {
+  const sample = Math.min(2000, events);
+  if (sample === 0) return 0;
   const kafka = new Kafka({ brokers: BROKERS, clientId: 'bench-record-size', logLevel: logLevel.NOTHING });
   const consumer = kafka.consumer({ groupId: `bench-record-size-${Date.now()}` });
   await consumer.connect();
