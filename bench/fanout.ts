@@ -33,9 +33,9 @@ async function main(): Promise<void> {
   await db.query(`INSERT INTO exposure.incidents (incident_id, current_revision) VALUES ($1, 1)`, [incidentId]);
   await db.query(
     `INSERT INTO exposure.exposure_events (incident_id, revision, person_id, exposure_id, change, categories, new_categories, tier,
-       policy_version, policy_rule, subscriber_ids, dry_run)
-     SELECT $1, 1, p.person_id, gen_random_uuid(), 1, 14, 14, 3, 'bench', 'identity-sim-or-financial',
-            ARRAY(SELECT s.subscriber_id FROM exposure.subscribers s WHERE s.person_id = p.person_id), false
+       policy_rule, subscriber_ids)
+     SELECT $1, 1, p.person_id, gen_random_uuid(), 1, 14, 14, 3, 'identity-sim-or-financial',
+            ARRAY(SELECT s.subscriber_id FROM exposure.subscribers s WHERE s.person_id = p.person_id)
      FROM (SELECT person_id FROM exposure.persons ORDER BY person_id LIMIT $2) p`,
     [incidentId, people],
   );

@@ -451,8 +451,8 @@ describe('exposure resolution on the real PostgreSQL and Kafka', () => {
       );
       const { rows } = await writer.query<{ id: string }>(
         `INSERT INTO exposure.exposure_events (incident_id, revision, person_id, exposure_id, change, categories,
-           new_categories, tier, policy_version, policy_rule, subscriber_ids, dry_run)
-         VALUES ($1, 1, $2, gen_random_uuid(), $3, $4, $4, $5, 'test', 'test', $6, false) RETURNING id`,
+           new_categories, tier, policy_rule, subscriber_ids)
+         VALUES ($1, 1, $2, gen_random_uuid(), $3, $4, $4, $5, 'test', $6) RETURNING id`,
         [late, people.sana, ExposureChange.NEW, categoryMask([C.NAME]), RiskTier.LOW, [id('S6')]],
       );
 

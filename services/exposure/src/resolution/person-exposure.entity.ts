@@ -1,4 +1,4 @@
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 export type PersonExposureStatus = 'ACTIVE' | 'RETRACTED';
 
@@ -8,7 +8,6 @@ export type PersonExposureStatus = 'ACTIVE' | 'RETRACTED';
  * for what is new. Categories are bitmasks of breach.v1.PiiCategory.
  */
 @Entity({ name: 'person_exposures' })
-@Index('UQ_person_exposures_exposure_id', ['exposureId'], { unique: true })
 export class PersonExposureEntity {
   @PrimaryColumn({ name: 'incident_id', type: 'text', primaryKeyConstraintName: 'PK_person_exposures' })
   incidentId!: string;
@@ -16,6 +15,7 @@ export class PersonExposureEntity {
   @PrimaryColumn({ name: 'person_id', type: 'uuid', primaryKeyConstraintName: 'PK_person_exposures' })
   personId!: string;
 
+  /** A UUIDv7, kept across revisions. Not indexed: nothing here looks an exposure up by it. */
   @Column({ name: 'exposure_id', type: 'uuid' })
   exposureId!: string;
 

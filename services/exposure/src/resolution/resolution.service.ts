@@ -63,9 +63,7 @@ export class ResolutionService {
       const held = revision.dryRun || overThreshold;
       // Released at once: announced in the same write (a held revision is announced when it is released).
       await timed('applyExposures', () => tx.applyExposures(incidentId, revision.revision, this.policy, !held));
-      await timed('insertEvents', () =>
-        tx.insertEvents(incidentId, revision.revision, this.policy.version, revision.dryRun),
-      );
+      await timed('insertEvents', () => tx.insertEvents(incidentId, revision.revision));
       await tx.supersedeHeld(incidentId, revision.revision);
       const summary = await timed('summarize', () => tx.summarize(this.policy, unknownAssets));
       const clock = this.deadlines.clockFor(revision.jurisdiction, detectedAt);
