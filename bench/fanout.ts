@@ -53,12 +53,14 @@ async function main(): Promise<void> {
     EXPOSURE_CONSUMER_GROUP: groupId,
   });
 
+  const cpuBefore = service.cpuSeconds();
   const released = Date.now();
   await db.query(`UPDATE exposure.revisions SET status = 'RELEASED', released_at = now() WHERE incident_id = $1`, [
     incidentId,
   ]);
   await db.query(`SELECT pg_notify('exposure_events', '')`);
   const { lastAck: last } = await waitUntilFannedOut(db, incidentId);
+  const cpuSeconds = service.cpuSeconds() - cpuBefore;
   await service.stop();
   const seconds = (last - released) / 1000;
 
@@ -76,9 +78,10 @@ async function main(): Promise<void> {
       mb_per_second: reference.mb_per_second,
     },
     ratio: round(ours / reference.records_per_second),
+    exposure_cpu_us_per_record: round((cpuSeconds * 1e6) / people),
     peak_rss_mb: { exposure: service.peakRssMb() },
     measured_at: new Date().toISOString(),
-    note: 'ratio = our fan-out rate / ProducerPerformance rate (same broker, record size, acks=all, no compression, run).',
+    note: 'ratio = our fan-out rate / ProducerPerformance rate (same broker, record size, acks=all, no compression, run). exposure_cpu_us_per_record: CPU time (user + system, from /proc) the exposure service spent per record while fanning out.',
   };
   await drop();
   mkdirSync(join(__dirname, 'results'), { recursive: true });

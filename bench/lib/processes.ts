@@ -3,12 +3,16 @@ import { mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..');
+/** USER_HZ: 100 on every Linux architecture Node runs on. */
+const CLOCK_TICKS_PER_SECOND = 100;
 
 export interface ServiceProcess {
   name: string;
   child: ChildProcess;
   /** Peak resident set size (VmHWM) read from /proc, i.e. measured from outside the process. */
   peakRssMb(): number;
+  /** CPU seconds (user + system) the process has used so far, read from /proc; steadier than wall time on a busy machine. */
+  cpuSeconds(): number;
   stop(): Promise<void>;
 }
 
@@ -59,12 +63,26 @@ export async function startService(name: string, port: number, env: NodeJS.Proce
     }
     return lastPeak;
   };
+  let lastCpu = 0;
+  const readCpu = () => {
+    try {
+      // Fields 14 and 15 of /proc/<pid>/stat (after the parenthesised command name): utime, stime in clock ticks.
+      const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      lastCpu = (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+    } catch {
+      // the process has gone; keep the last reading
+    }
+    return lastCpu;
+  };
   return {
     name,
     child,
     peakRssMb: readPeak,
+    cpuSeconds: readCpu,
     stop: async () => {
       readPeak();
+      readCpu();
       process.off('exit', killOnExit);
       if (child.exitCode !== null) return;
       child.kill('SIGTERM');

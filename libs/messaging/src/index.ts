@@ -10,4 +10,5 @@ export * from './outbox/outbox-writer';
 export * from './outbox/outbox-relay';
 export * from './kafka-health';
 export * from './renewing-producer';
+export * from './key-partitioner';
 export * from './consumer/kafka-exception.filter';

@@ -1,13 +1,14 @@
 import type { Kafka, Producer, ProducerRecord } from 'kafkajs';
 import pino from 'pino';
+import { KeyPartitioner } from './key-partitioner';
 import { RenewingProducer } from './renewing-producer';
 
 /** kafkajs producers whose sends fail while `broken` holds for them, as a wedged idempotent producer does. */
 function fakeKafka() {
   const producers: { sent: ProducerRecord[]; broken: boolean; disconnected: boolean }[] = [];
   const kafka = {
-    producer: (options: { idempotent?: boolean; maxInFlightRequests?: number }) => {
-      expect(options).toEqual({ idempotent: true, maxInFlightRequests: 1 });
+    producer: (options: { idempotent?: boolean; maxInFlightRequests?: number; createPartitioner?: unknown }) => {
+      expect(options).toEqual({ idempotent: true, maxInFlightRequests: 1, createPartitioner: KeyPartitioner });
       const state = { sent: [] as ProducerRecord[], broken: false, disconnected: false };
       producers.push(state);
       return {

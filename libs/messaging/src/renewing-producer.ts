@@ -1,4 +1,5 @@
 import type { Kafka, Producer, ProducerBatch, ProducerRecord, RecordMetadata } from 'kafkajs';
+import { KeyPartitioner } from './key-partitioner';
 import type { Logger } from 'pino';
 
 /**
@@ -60,7 +61,11 @@ export class RenewingProducer {
   private current(): Promise<Producer> {
     if (this.producer) return Promise.resolve(this.producer);
     this.connecting ??= (async () => {
-      const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+      const producer = this.kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        createPartitioner: KeyPartitioner,
+      });
       try {
         await producer.connect();
         this.producer = producer;
