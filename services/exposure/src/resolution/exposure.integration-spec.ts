@@ -316,6 +316,14 @@ describe('exposure resolution on the real PostgreSQL and Kafka', () => {
     expect(third.map((event) => [event.personId, ExposureChange[event.change], event.noticeAlreadySent])).toEqual([
       [people.bilal, 'RETRACTED', true],
     ]);
+    // A person keeps one exposure id through every revision: the events and the stored exposure agree.
+    const { rows: stored } = await db.query<{ person_id: string; exposure_id: string }>(
+      'SELECT person_id, exposure_id FROM exposure.person_exposures WHERE incident_id = $1',
+      [incidentId],
+    );
+    const storedIds = new Map(stored.map((row) => [row.person_id, row.exposure_id]));
+    for (const event of eventsFor(incidentId)) expect(event.exposureId).toBe(storedIds.get(event.personId));
+    expect(new Set(stored.map((row) => row.exposure_id)).size).toBe(2);
 
     // Replaying revision 2 changes nothing.
     const before = kafka.messages(Topics.exposure).length;
