@@ -46,6 +46,9 @@ export const fraudGuardConfigShape = {
   FRAUD_ACTIVATION_MAX_ATTEMPTS: env.int(5, 1, 100),
   FRAUD_ACTIVATION_LOCKOUT_MS: env.int(24 * 3600_000, 1000),
   FRAUD_OTP_TTL_MS: env.int(10 * 60_000, 1000),
+  // Every one-time code is a text message: at most one per this interval, and this many an hour, per enrollment.
+  FRAUD_OTP_RESEND_INTERVAL_MS: env.int(60_000, 0),
+  FRAUD_OTP_MAX_PER_HOUR: env.int(5, 1, 100),
   // Unacknowledged protection commands are re-sent after this, doubling up to the maximum.
   FRAUD_COMMAND_RESEND_AFTER_MS: env.int(5 * 60_000, 100),
   FRAUD_COMMAND_RESEND_MAX_MS: env.int(3600_000, 100),

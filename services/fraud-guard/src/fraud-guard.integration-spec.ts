@@ -135,6 +135,8 @@ describe('fraud-guard', () => {
         FRAUD_RETRY_DELAYS_MS: '300',
         FRAUD_ACTIVATION_CODE_KEY: CODE_KEY.toString('base64'),
         FRAUD_ACTIVATION_MAX_ATTEMPTS: '4',
+        FRAUD_OTP_RESEND_INTERVAL_MS: '1500',
+        FRAUD_OTP_MAX_PER_HOUR: '3',
         FRAUD_COMMAND_RESEND_AFTER_MS: '1500',
         FRAUD_COMMAND_RESEND_MAX_MS: '3000',
         FRAUD_SCHEDULER_INTERVAL_MS: '100',
@@ -681,6 +683,38 @@ describe('fraud-guard', () => {
         () => logEntries(person.event.personId).some((entry) => entry.status === 'active'),
         'activation logged',
       );
+    });
+
+    it('texts one-time codes at most once per interval and a few an hour; the latest code still activates', async () => {
+      const own = newMsisdn();
+      const person = await enroll([own]);
+      const codesSent = () =>
+        published(Topics.fraudChallenges).filter(
+          (message) =>
+            decodeBinary(ActivationChallengeIssuedSchema, message.value!).enrollmentId === person.enrollmentId,
+        ).length;
+
+      await activate(person.code, own).expect(202);
+      const tooSoon = await activate(person.code, own).expect(429);
+      expect(tooSoon.body.code).toBe('TOO_MANY_CODE_REQUESTS');
+      expect(Number(tooSoon.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+      expect(Number(tooSoon.headers['retry-after'])).toBeLessThanOrEqual(2);
+      await new Promise((resolve) => setTimeout(resolve, 1600));
+      await activate(person.code, own).expect(202);
+      await new Promise((resolve) => setTimeout(resolve, 1600));
+      const third = await activate(person.code, own).expect(202);
+      await new Promise((resolve) => setTimeout(resolve, 1600));
+      // The hour's limit (3 here): the next code only once the first is an hour old.
+      const overTheHour = await activate(person.code, own).expect(429);
+      expect(overTheHour.body.code).toBe('TOO_MANY_CODE_REQUESTS');
+      expect(Number(overTheHour.headers['retry-after'])).toBeGreaterThan(3500);
+
+      await waitForApp(() => codesSent() === 3 || undefined, 'three codes sent');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(codesSent()).toBe(3);
+      // Refused requests are not failed attempts: the latest code activates.
+      const activated = await confirm(person.code, await otpOf(third.body.challengeId)).expect(200);
+      expect(activated.body.status).toBe('ACTIVE');
     });
 
     it("refuses another person's code, and locks out after too many failed attempts", async () => {

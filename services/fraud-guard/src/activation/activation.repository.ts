@@ -56,6 +56,17 @@ export class ActivationTransaction {
   }
 
   /** A new challenge supersedes earlier open ones: only the newest one-time code is accepted. */
+  /** When the one-time codes issued for an enrollment since a moment were issued, oldest first. */
+  async challengeTimesSince(enrollmentId: string, since: Date): Promise<Date[]> {
+    const rows = await queryRows<{ created_at: Date }>(
+      this.manager,
+      `SELECT "created_at" FROM "fraud"."activation_challenges" WHERE "enrollment_id" = $1 AND "created_at" > $2
+       ORDER BY "created_at"`,
+      [enrollmentId, since],
+    );
+    return rows.map((row) => row.created_at);
+  }
+
   async replaceChallenge(challenge: Omit<ActivationChallengeEntity, 'consumedAt' | 'createdAt'>): Promise<void> {
     await this.manager.query(
       `UPDATE "fraud"."activation_challenges" SET "consumed_at" = now() WHERE "enrollment_id" = $1 AND "consumed_at" IS NULL`,

@@ -21,7 +21,7 @@ export interface IssuedChallenge {
   expiresAt: Date;
 }
 
-type Refusal = { refused: Code; message: string };
+type Refusal = { refused: Code; message: string; retryAfterSeconds?: number };
 
 const REFUSALS: Partial<Record<Code, string>> = {
   [Code.CodeNotRecognised]: 'no enrollment has this activation code',
@@ -32,6 +32,7 @@ const REFUSALS: Partial<Record<Code, string>> = {
   [Code.NotActivatable]: 'the enrollment was opted out of or has expired',
   [Code.EnrollByPassed]: 'the enrollment window has closed',
   [Code.LockedOut]: 'too many failed attempts; try again later or call the helpline',
+  [Code.TooManyCodeRequests]: 'a one-time code was sent recently; use it, or ask again later',
 };
 
 /**
@@ -40,6 +41,9 @@ const REFUSALS: Partial<Record<Code, string>> = {
  * that number (ActivationChallengeIssued, through the outbox in the transaction that creates the
  * challenge; the notifier texts it); the code and the one-time code activate. Wrong numbers and wrong
  * one-time codes count towards a lockout. The code and the one-time code are only ever compared as keyed hashes.
+ * Each one-time code is a text message to the person's phone, so how often one can be asked for is limited
+ * (FRAUD_OTP_RESEND_INTERVAL_MS, FRAUD_OTP_MAX_PER_HOUR): whoever holds someone's letter must not be able
+ * to flood their phone, or run up the operator's SMS bill.
  */
 @Injectable()
 export class ActivationService {
@@ -65,6 +69,8 @@ export class ActivationService {
         if (closed) return closed;
         const number = await tx.heldNumber(enrollment.id, blindIndex);
         if (!number) return this.countFailure(tx, enrollment, now, Code.WrongPerson);
+        const throttled = await this.throttle(tx, enrollment, now);
+        if (throttled) return throttled;
 
         const challengeId = randomUUID();
         const otp = String(randomInt(0, 1_000_000)).padStart(6, '0');
@@ -142,6 +148,30 @@ export class ActivationService {
     return null;
   }
 
+  /** Refuses a one-time code asked for too soon after the last, or beyond the hourly limit. */
+  private async throttle(tx: ActivationTransaction, enrollment: EnrollmentEntity, now: Date): Promise<Refusal | null> {
+    // Bounded by the limit itself: at most FRAUD_OTP_MAX_PER_HOUR rows.
+    const issued = await tx.challengeTimesSince(enrollment.id, new Date(now.getTime() - HOUR_MS));
+    const latest = issued.at(-1)?.getTime();
+    const max = this.config.FRAUD_OTP_MAX_PER_HOUR;
+    let retryAt: number | undefined;
+    if (latest !== undefined && latest + this.config.FRAUD_OTP_RESEND_INTERVAL_MS > now.getTime()) {
+      retryAt = latest + this.config.FRAUD_OTP_RESEND_INTERVAL_MS;
+    } else if (issued.length >= max) {
+      // Enough of the hour's codes have to age out first.
+      retryAt = issued[issued.length - max]!.getTime() + HOUR_MS;
+    }
+    if (retryAt === undefined) return null;
+    this.logger.warn(
+      { enrollmentId: enrollment.id, recentCodes: issued.length },
+      'one-time code request refused: too many',
+    );
+    return {
+      ...refusal(Code.TooManyCodeRequests),
+      retryAfterSeconds: Math.max(1, Math.ceil((retryAt - now.getTime()) / 1000)),
+    };
+  }
+
   /** Counts a wrong number or one-time code; the attempt that reaches the limit locks the enrollment. */
   private async countFailure(
     tx: ActivationTransaction,
@@ -172,7 +202,7 @@ export class ActivationService {
 
   private settle<T>(result: T | Refusal): T {
     if (typeof result === 'object' && result !== null && 'refused' in result)
-      throw new EnrollmentApiException(result.refused, result.message);
+      throw new EnrollmentApiException(result.refused, result.message, result.retryAfterSeconds);
     return result;
   }
 
@@ -214,6 +244,8 @@ export class ActivationService {
     });
   }
 }
+
+const HOUR_MS = 3600_000;
 
 function refusal(code: Code): Refusal {
   return { refused: code, message: REFUSALS[code] ?? code };

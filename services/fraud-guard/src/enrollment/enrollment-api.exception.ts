@@ -9,6 +9,7 @@ export enum EnrollmentApiErrorCode {
   WrongSecondFactor = 'WRONG_SECOND_FACTOR',
   NoPendingChallenge = 'NO_PENDING_CHALLENGE',
   LockedOut = 'LOCKED_OUT',
+  TooManyCodeRequests = 'TOO_MANY_CODE_REQUESTS',
   AlreadyActive = 'ALREADY_ACTIVE',
   NotActivatable = 'NOT_ACTIVATABLE',
   EnrollByPassed = 'ENROLL_BY_PASSED',
@@ -18,6 +19,8 @@ export class EnrollmentApiException extends Error {
   constructor(
     public readonly code: EnrollmentApiErrorCode,
     message: string,
+    /** When asking again can succeed (sent as Retry-After). */
+    public readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'EnrollmentApiException';

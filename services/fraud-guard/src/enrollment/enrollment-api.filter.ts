@@ -6,11 +6,10 @@ import { EnrollmentApiErrorCode, EnrollmentApiException } from './enrollment-api
 @Catch(EnrollmentApiException)
 export class EnrollmentApiExceptionFilter implements ExceptionFilter<EnrollmentApiException> {
   catch(exception: EnrollmentApiException, host: ArgumentsHost): void {
-    host
-      .switchToHttp()
-      .getResponse<Response>()
-      .status(statusOf(exception.code))
-      .json({ code: exception.code, message: exception.message });
+    const response = host.switchToHttp().getResponse<Response>();
+    if (exception.retryAfterSeconds !== undefined)
+      response.setHeader('Retry-After', String(exception.retryAfterSeconds));
+    response.status(statusOf(exception.code)).json({ code: exception.code, message: exception.message });
   }
 }
 
@@ -33,6 +32,7 @@ function statusOf(code: EnrollmentApiErrorCode): HttpStatus {
     case EnrollmentApiErrorCode.EnrollByPassed:
       return HttpStatus.GONE;
     case EnrollmentApiErrorCode.LockedOut:
+    case EnrollmentApiErrorCode.TooManyCodeRequests:
       return HttpStatus.TOO_MANY_REQUESTS;
   }
 }
