@@ -121,6 +121,8 @@ describe('exposure resolution on the real PostgreSQL and Kafka', () => {
         GATE_MAX_PEOPLE_WITHOUT_APPROVAL: '5',
         GATE_APPROVERS: `alice:${sha(ALICE)},bob:${sha(BOB)}`,
         EXPOSURE_RETRY_DELAYS_MS: '200,400',
+        // Two events per send: every revision here goes out in several batches, read ahead of the sends.
+        EXPOSURE_RELAY_BATCH: '2',
         // A group of its own: another run on the same broker (a developer's stack, CI) must not share partitions.
         EXPOSURE_CONSUMER_GROUP: `exposure-it-${run}`,
       }),
