@@ -12,3 +12,4 @@ export * from './kafka-health';
 export * from './renewing-producer';
 export * from './key-partitioner';
 export * from './consumer/kafka-exception.filter';
+export * from './service-infrastructure.module';

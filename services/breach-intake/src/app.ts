@@ -9,7 +9,7 @@ import { KafkaConsumerMetrics, ReliableKafkaServer, deadLetterTopic, ensureTopic
 import { ObservabilityModule, PinoNestLogger } from '@bnp/observability';
 import type { IntakeConfig } from './config';
 import { IncidentModule } from './incident/incident.module';
-import { InfrastructureModule } from './infrastructure.module';
+import { infrastructureModule } from './infrastructure.module';
 
 @Module({})
 class IntakeAppModule {
@@ -18,7 +18,7 @@ class IntakeAppModule {
       module: IntakeAppModule,
       imports: [
         ObservabilityModule.forRoot({ service: 'breach-intake', logLevel: config.LOG_LEVEL, logger }),
-        InfrastructureModule.forRoot(config),
+        infrastructureModule(config),
         IncidentModule,
       ],
     };

@@ -9,7 +9,7 @@ import { KafkaConsumerMetrics, ReliableKafkaServer, deadLetterTopic, ensureTopic
 import { ObservabilityModule, PinoNestLogger } from '@bnp/observability';
 import type { ExposureConfig } from './config';
 import { GateModule } from './gate/gate.module';
-import { InfrastructureModule } from './infrastructure.module';
+import { infrastructureModule } from './infrastructure.module';
 import { InventoryModule } from './inventory/inventory.module';
 import { RiskPolicy } from './policy/risk-policy';
 import { ResolutionModule } from './resolution/resolution.module';
@@ -21,7 +21,7 @@ class ExposureAppModule {
       module: ExposureAppModule,
       imports: [
         ObservabilityModule.forRoot({ service: 'exposure', logLevel: config.LOG_LEVEL, logger }),
-        InfrastructureModule.forRoot(config, policy),
+        infrastructureModule(config, policy),
         ResolutionModule,
         InventoryModule,
         GateModule,

@@ -10,7 +10,7 @@ import { ObservabilityModule, PinoNestLogger } from '@bnp/observability';
 import type { FraudGuardConfig } from './config';
 import { EnrollmentModule } from './enrollment/enrollment.module';
 import { IncidentControlModule } from './incident-control/incident-control.module';
-import { InfrastructureModule } from './infrastructure.module';
+import { infrastructureModule } from './infrastructure.module';
 import { ProtectionModule } from './protection/protection.module';
 import { SchedulerModule } from './scheduler/scheduler.module';
 
@@ -21,7 +21,7 @@ class FraudGuardAppModule {
       module: FraudGuardAppModule,
       imports: [
         ObservabilityModule.forRoot({ service: 'fraud-guard', logLevel: config.LOG_LEVEL, logger }),
-        InfrastructureModule.forRoot(config),
+        infrastructureModule(config),
         EnrollmentModule,
         IncidentControlModule,
         ProtectionModule,

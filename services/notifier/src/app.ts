@@ -14,7 +14,7 @@ import {
 import { ObservabilityModule, PinoNestLogger } from '@bnp/observability';
 import type { NotifierConfig } from './config';
 import { DispatchModule } from './dispatch/dispatch.module';
-import { InfrastructureModule } from './infrastructure.module';
+import { infrastructureModule } from './infrastructure.module';
 import { NoticeModule } from './notice/notice.module';
 import { NotificationLogModule } from './notification-log/notification-log.module';
 import { PrefixedKafkaServer } from './shared/prefixed-kafka.server';
@@ -27,7 +27,7 @@ class NotifierAppModule {
       module: NotifierAppModule,
       imports: [
         ObservabilityModule.forRoot({ service: 'notifier', logLevel: config.LOG_LEVEL, logger }),
-        InfrastructureModule.forRoot(config),
+        infrastructureModule(config),
         NoticeModule,
         DispatchModule,
         ...(config.NOTIFIER_LOG_WRITER_ENABLED ? [NotificationLogModule] : []),
