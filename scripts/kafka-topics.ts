@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kafka, logLevel, type Admin, type ITopicConfig } from 'kafkajs';
-import { waitUntilTopicsServed } from '@bnp/messaging';
+import { ensureTopics, waitUntilTopicsServed } from '@bnp/messaging';
 
 function readTopics(): ITopicConfig[] {
   const text = readFileSync(join(__dirname, '..', 'deploy', 'local', 'kafka', 'topics.txt'), 'utf8');
@@ -38,25 +38,16 @@ async function waitForBroker(kafka: Kafka, seconds: number): Promise<void> {
   }
 }
 
-/** Deletes every topic first when `reset`, waits until the names are free, creates what is missing. */
-async function ensureTopics(admin: Admin, wanted: ITopicConfig[], reset: boolean): Promise<number> {
-  const existing = new Set(await admin.listTopics());
-  if (reset) {
-    const toDelete = [...existing].filter((topic) => !topic.startsWith('__'));
-    if (toDelete.length > 0) {
-      await admin.deleteTopics({ topics: toDelete, timeout: 30000 });
-      for (let i = 0; i < 150; i++) {
-        const left = (await admin.listTopics()).filter((topic) => toDelete.includes(topic));
-        if (left.length === 0) break;
-        await new Promise((resolve) => setTimeout(resolve, 200));
-      }
-    }
-    existing.clear();
-    for (const topic of await admin.listTopics()) existing.add(topic);
+/** Deletes every topic but Kafka's own and waits until the names are free. */
+async function deleteTopics(admin: Admin): Promise<void> {
+  const toDelete = (await admin.listTopics()).filter((topic) => !topic.startsWith('__'));
+  if (toDelete.length === 0) return;
+  await admin.deleteTopics({ topics: toDelete, timeout: 30000 });
+  for (let i = 0; i < 150; i++) {
+    const left = (await admin.listTopics()).filter((topic) => toDelete.includes(topic));
+    if (left.length === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  const missing = wanted.filter(({ topic }) => !existing.has(topic));
-  if (missing.length > 0) await admin.createTopics({ topics: missing, waitForLeaders: true, timeout: 30000 });
-  return missing.length;
 }
 
 async function main(): Promise<void> {
@@ -73,7 +64,8 @@ async function main(): Promise<void> {
   // "does not host this topic-partition" for a name being recreated. Each pass starts from what exists.
   for (let pass = 1; ; pass++) {
     try {
-      created += await ensureTopics(admin, wanted, reset);
+      if (reset) await deleteTopics(admin);
+      created += await ensureTopics(kafka, wanted);
       await waitUntilTopicsServed(
         admin,
         wanted.map(({ topic }) => topic),

@@ -1,4 +1,4 @@
-import type { Admin, Kafka } from 'kafkajs';
+import type { Admin, ITopicConfig, Kafka } from 'kafkajs';
 
 /** Ready when the cluster answers a metadata request. */
 export class KafkaHealthIndicator {
@@ -40,20 +40,24 @@ export async function waitUntilTopicsServed(admin: Admin, topics: string[], time
   }
 }
 
-/** Creates topics that a service owns (its retry and dead-letter topics) if they do not exist yet. */
-export async function ensureTopics(kafka: Kafka, topics: { topic: string; numPartitions: number }[]): Promise<void> {
+/**
+ * Creates the topics that do not exist yet (a service's retry and dead-letter topics, the local stack's
+ * contract topics) and waits until the broker serves them; returns how many it created.
+ */
+export async function ensureTopics(kafka: Kafka, topics: ITopicConfig[]): Promise<number> {
   const admin = kafka.admin();
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
     const missing = topics.filter(({ topic }) => !existing.has(topic));
     if (missing.length > 0) {
-      await admin.createTopics({ topics: missing, waitForLeaders: true });
+      await admin.createTopics({ topics: missing, waitForLeaders: true, timeout: 30_000 });
       await waitUntilTopicsServed(
         admin,
         missing.map(({ topic }) => topic),
       );
     }
+    return missing.length;
   } finally {
     await admin.disconnect();
   }
