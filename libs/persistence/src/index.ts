@@ -2,3 +2,4 @@ export * from './batcher';
 export * from './data-source';
 export * from './postgres-health';
 export * from './pg-pool';
+export * from './notified-loop';

@@ -1,6 +1,7 @@
 import type { Kafka } from 'kafkajs';
-import type { Pool, PoolClient } from 'pg';
+import type { Pool } from 'pg';
 import type { Logger } from 'pino';
+import { NotifiedLoop } from '@bnp/persistence';
 import { RenewingProducer } from '../renewing-producer';
 import { outboxChannel } from './outbox-sql';
 
@@ -33,37 +34,30 @@ interface OutboxRow {
  */
 export class OutboxRelay {
   private producer?: RenewingProducer;
-  private listener?: PoolClient;
-  private running = false;
-  private loop?: Promise<void>;
-  private wake?: () => void;
+  private readonly loop: NotifiedLoop;
   private readonly log: Logger;
-  private readonly lockKey: string;
   published = 0;
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.log = options.logger.child({ component: 'outbox-relay', schema: options.schema });
-    this.lockKey = `outbox:${options.schema}`;
+    this.loop = new NotifiedLoop({
+      pool: options.pool,
+      channel: outboxChannel(options.schema),
+      leaderLock: `outbox:${options.schema}`,
+      idleMs: options.pollIntervalMs ?? 1000,
+      logger: this.log,
+      pass: () => this.publishBatch(),
+    });
   }
 
   async start(): Promise<void> {
     this.producer = new RenewingProducer(this.options.kafka, this.log);
     await this.producer.connect();
-    this.listener = await this.options.pool.connect();
-    this.listener.on('notification', () => this.wake?.());
-    await this.listener.query(`LISTEN "${outboxChannel(this.options.schema)}"`);
-    this.running = true;
-    this.loop = this.run();
+    await this.loop.start();
   }
 
   async stop(): Promise<void> {
-    this.running = false;
-    this.wake?.();
-    await this.loop;
-    if (this.listener) {
-      await this.listener.query('SELECT pg_advisory_unlock_all()').catch(() => undefined);
-      this.listener.release();
-    }
+    await this.loop.stop();
     await this.producer?.disconnect();
   }
 
@@ -75,31 +69,6 @@ export class OutboxRelay {
       total += count;
       if (count === 0) return total;
     }
-  }
-
-  private async run(): Promise<void> {
-    let leader = false;
-    while (this.running) {
-      try {
-        if (!leader) leader = await this.tryBecomeLeader();
-        const count = leader ? await this.publishBatch() : 0;
-        if (count === 0) await this.sleep(leader ? (this.options.pollIntervalMs ?? 1000) : 5000);
-      } catch (error) {
-        this.log.error({ err: error }, 'outbox relay pass failed; retrying');
-        await this.sleep(1000);
-      }
-    }
-  }
-
-  private async tryBecomeLeader(): Promise<boolean> {
-    if (!this.listener) return false;
-    const { rows } = await this.listener.query<{ locked: boolean }>(
-      'SELECT pg_try_advisory_lock(hashtext($1)) AS locked',
-      [this.lockKey],
-    );
-    const locked = rows[0]?.locked === true;
-    if (locked) this.log.info('outbox relay is the leader for its schema');
-    return locked;
   }
 
   private async publishBatch(): Promise<number> {
@@ -125,16 +94,5 @@ export class OutboxRelay {
     ]);
     this.published += rows.length;
     return rows.length;
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done(): void {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake = done;
-    });
   }
 }

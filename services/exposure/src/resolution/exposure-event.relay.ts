@@ -1,9 +1,10 @@
 import { timestampFromDate, type Timestamp } from '@bufbuild/protobuf/wkt';
 import type { Kafka } from 'kafkajs';
-import type { Pool, PoolClient } from 'pg';
+import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { Topics } from '@bnp/contracts';
 import { RenewingProducer } from '@bnp/messaging';
+import { NotifiedLoop } from '@bnp/persistence';
 import { AccountStatus } from '../directory/directory.enums';
 import { categoriesOf } from '../policy/categories';
 import type { RiskPolicy } from '../policy/risk-policy';
@@ -95,10 +96,7 @@ const READ_AHEAD = 2;
  */
 export class ExposureEventRelay {
   private producer?: RenewingProducer;
-  private listener?: PoolClient;
-  private running = false;
-  private loop?: Promise<void>;
-  private wake?: () => void;
+  private readonly loop: NotifiedLoop;
   published = 0;
 
   constructor(
@@ -107,50 +105,33 @@ export class ExposureEventRelay {
     private readonly policy: RiskPolicy,
     private readonly logger: Logger,
     private readonly batchSize = 5000,
-  ) {}
+  ) {
+    this.loop = new NotifiedLoop({
+      pool,
+      channel: 'exposure_events',
+      leaderLock: 'exposure-event-relay',
+      logger: logger.child({ component: 'exposure-event-relay' }),
+      pass: () => this.publishPass(),
+    });
+  }
+
+  private get running(): boolean {
+    return this.loop.running;
+  }
 
   async start(): Promise<void> {
     this.producer = new RenewingProducer(this.kafka, this.logger);
     await this.producer.connect();
-    this.listener = await this.pool.connect();
-    this.listener.on('notification', () => this.wake?.());
-    await this.listener.query('LISTEN "exposure_events"');
-    this.running = true;
-    this.loop = this.run();
+    await this.loop.start();
   }
 
   async stop(): Promise<void> {
-    this.running = false;
-    this.wake?.();
-    await this.loop;
-    if (this.listener) {
-      await this.listener.query('SELECT pg_advisory_unlock_all()').catch(() => undefined);
-      this.listener.release();
-    }
+    await this.loop.stop();
     await this.producer?.disconnect();
   }
 
-  private async run(): Promise<void> {
-    let leader = false;
-    while (this.running) {
-      try {
-        if (!leader) {
-          const { rows } = await this.listener!.query<{ locked: boolean }>(
-            `SELECT pg_try_advisory_lock(hashtext('exposure-event-relay')) AS "locked"`,
-          );
-          leader = rows[0]?.locked === true;
-        }
-        const count = leader ? await this.publishPass() : 0;
-        if (count === 0) await this.sleep(leader ? 1000 : 5000);
-      } catch (error) {
-        this.logger.error({ err: error }, 'exposure relay pass failed; retrying');
-        await this.sleep(1000);
-      }
-    }
-  }
-
   /** One turn for every released revision still being fanned out; returns how many events were published. */
-  async publishPass(): Promise<number> {
+  private async publishPass(): Promise<number> {
     let published = 0;
     for (const revision of await this.pendingRevisions()) {
       if (!this.running) break;
@@ -414,16 +395,5 @@ export class ExposureEventRelay {
       idempotencyKey: `${meta.incidentId}:${row.person_id}:${meta.revision}`,
       attackVectors: meta.attackVectors,
     };
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done(): void {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake = done;
-    });
   }
 }

@@ -1,10 +1,9 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import type { PoolClient } from 'pg';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { IncidentRevisionAcceptedSchema, decodeBinary } from '@bnp/contracts';
 import { LOGGER } from '@bnp/observability';
-import { pgPoolOf } from '@bnp/persistence';
+import { NotifiedLoop, pgPoolOf } from '@bnp/persistence';
 import { redactPiiInText } from '@bnp/pii';
 import { ExposureErrorCode, ExposureException } from './exposure.exception';
 import { ResolutionJobRepository, type ClaimedJob } from './resolution-job.repository';
@@ -16,71 +15,52 @@ const MAX_ATTEMPTS = 8;
 /** Runs queued resolution jobs one at a time per instance, woken by NOTIFY, polling as a fallback. */
 @Injectable()
 export class ResolutionWorker implements OnApplicationBootstrap, OnApplicationShutdown {
-  private running = false;
-  private loop?: Promise<void>;
-  private wake?: () => void;
-  private listener?: PoolClient;
+  private readonly loop: NotifiedLoop;
 
   constructor(
     private readonly jobs: ResolutionJobRepository,
     private readonly resolution: ResolutionService,
-    private readonly dataSource: DataSource,
+    dataSource: DataSource,
     @Inject(RESOLUTION_LEASE_MS) private readonly leaseMs: number,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
+  ) {
+    this.loop = new NotifiedLoop({
+      pool: pgPoolOf(dataSource),
+      channel: 'exposure_jobs',
+      logger: logger.child({ component: 'resolution-worker' }),
+      pass: () => this.runNextJob(),
+    });
+  }
 
   async onApplicationBootstrap(): Promise<void> {
-    this.listener = await pgPoolOf(this.dataSource).connect();
-    this.listener.on('notification', () => this.wake?.());
-    await this.listener.query('LISTEN "exposure_jobs"');
-    this.running = true;
-    this.loop = this.run();
+    await this.loop.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.running = false;
-    this.wake?.();
-    await this.loop;
-    this.listener?.release();
+    await this.loop.stop();
   }
 
-  private async run(): Promise<void> {
-    while (this.running) {
-      let job: ClaimedJob | null = null;
-      try {
-        job = await this.jobs.claim(this.leaseMs);
-        if (!job) {
-          await this.sleep(1000);
-          continue;
-        }
-        await this.resolution.resolve(decodeBinary(IncidentRevisionAcceptedSchema, job.payload));
-        await this.jobs.complete(job);
-      } catch (error) {
-        if (!job) {
-          this.logger.error({ err: error }, 'resolution worker could not claim a job');
-          await this.sleep(1000);
-          continue;
-        }
-        const permanent = error instanceof ExposureException && error.code === ExposureErrorCode.MalformedRevision;
-        const retryInMs = permanent || job.attempts >= MAX_ATTEMPTS ? null : Math.min(60_000, 500 * 2 ** job.attempts);
-        const message = redactPiiInText(error instanceof Error ? error.message : String(error));
-        this.logger.error(
-          { incidentId: job.incidentId, revision: job.revision, attempt: job.attempts, retryInMs, err: error },
-          'resolution failed',
-        );
-        await this.jobs.fail(job, message, retryInMs).catch(() => undefined);
-      }
+  /** Claims and runs one job; returns 0 when none was due. A failing job is retried with backoff, then parked. */
+  private async runNextJob(): Promise<number> {
+    const job = await this.jobs.claim(this.leaseMs);
+    if (!job) return 0;
+    try {
+      await this.resolution.resolve(decodeBinary(IncidentRevisionAcceptedSchema, job.payload));
+      await this.jobs.complete(job);
+    } catch (error) {
+      await this.failed(job, error);
     }
+    return 1;
   }
 
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done(): void {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake = done;
-    });
+  private async failed(job: ClaimedJob, error: unknown): Promise<void> {
+    const permanent = error instanceof ExposureException && error.code === ExposureErrorCode.MalformedRevision;
+    const retryInMs = permanent || job.attempts >= MAX_ATTEMPTS ? null : Math.min(60_000, 500 * 2 ** job.attempts);
+    const message = redactPiiInText(error instanceof Error ? error.message : String(error));
+    this.logger.error(
+      { incidentId: job.incidentId, revision: job.revision, attempt: job.attempts, retryInMs, err: error },
+      'resolution failed',
+    );
+    await this.jobs.fail(job, message, retryInMs).catch(() => undefined);
   }
 }

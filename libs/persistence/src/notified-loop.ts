@@ -1,0 +1,138 @@
+import type { Pool, PoolClient } from 'pg';
+import type { Logger } from 'pino';
+
+export interface NotifiedLoopOptions {
+  pool: Pool;
+  /** The NOTIFY channel that announces new work. */
+  channel: string;
+  logger: Logger;
+  /** One pass over the work; returns how much it did. After a pass that did nothing the loop sleeps. */
+  pass: () => Promise<number>;
+  /**
+   * When set, passes run only in the one instance holding this advisory lock (on the listening
+   * session, so it is released when that session ends); the others try again every `standbyMs`.
+   */
+  leaderLock?: string;
+  /** Sleep after an idle pass, unless a notification arrives first (ms). */
+  idleMs?: number;
+  /** How often an instance that is not the leader tries to become it (ms). */
+  standbyMs?: number;
+  /** Sleep after a pass that threw, before the next (ms). */
+  retryMs?: number;
+}
+
+/**
+ * Runs `pass` until stopped: again at once while it finds work, then sleeping until a NOTIFY on
+ * `channel`, or `idleMs` as a fallback (a notification sent while no one listened is lost). With
+ * `leaderLock`, one instance across all processes runs it at a time, which keeps per-key order for a
+ * relay. A pass that throws is logged and retried: a worker loop never dies on one bad pass.
+ */
+export class NotifiedLoop {
+  private listener?: PoolClient;
+  private active = false;
+  private leader = false;
+  private lostSession = false;
+  private loop?: Promise<void>;
+  private wake?: () => void;
+  private readonly log: Logger;
+
+  constructor(private readonly options: NotifiedLoopOptions) {
+    this.log = options.logger;
+  }
+
+  /** False once stop() was called: a long pass checks it to end early. */
+  get running(): boolean {
+    return this.active;
+  }
+
+  /** Whether this instance runs the passes: it holds the leader lock, or there is none. */
+  get isLeader(): boolean {
+    return this.leader;
+  }
+
+  async start(): Promise<void> {
+    await this.listen();
+    this.active = true;
+    this.loop = this.run();
+  }
+
+  /** Ends the loop after the pass in progress, then releases the leader lock and the listening session. */
+  async stop(): Promise<void> {
+    this.active = false;
+    this.wake?.();
+    await this.loop;
+    const listener = this.listener;
+    this.listener = undefined;
+    if (!listener) return;
+    if (this.leader && this.options.leaderLock !== undefined && !this.lostSession) {
+      await listener.query('SELECT pg_advisory_unlock_all()').catch(() => undefined);
+    }
+    this.leader = false;
+    listener.release(this.lostSession);
+  }
+
+  private async listen(): Promise<void> {
+    const listener = await this.options.pool.connect();
+    this.lostSession = false;
+    // A checked-out client that loses its connection emits 'error'; unhandled, that would end the process.
+    listener.on('error', (error) => {
+      this.log.warn({ err: error }, 'listening session lost; reconnecting');
+      this.lostSession = true;
+      this.leader = false; // the advisory lock went with the session
+      this.wake?.();
+    });
+    listener.on('notification', () => this.wake?.());
+    try {
+      await listener.query(`LISTEN "${this.options.channel}"`);
+    } catch (error) {
+      listener.release(true);
+      throw error;
+    }
+    this.listener = listener;
+  }
+
+  /** Replaces a listening session that was lost (a database restart): its LISTEN and lock are gone. */
+  private async relisten(): Promise<void> {
+    this.listener?.release(true);
+    this.listener = undefined;
+    await this.listen();
+  }
+
+  private async run(): Promise<void> {
+    const { idleMs = 1000, standbyMs = 5000, retryMs = 1000 } = this.options;
+    while (this.active) {
+      try {
+        if (this.lostSession || !this.listener) await this.relisten();
+        if (!this.leader) this.leader = await this.tryBecomeLeader();
+        const done = this.leader ? await this.options.pass() : 0;
+        if (done === 0) await this.sleep(this.leader ? idleMs : standbyMs);
+      } catch (error) {
+        this.log.error({ err: error }, 'worker pass failed; retrying');
+        await this.sleep(retryMs);
+      }
+    }
+  }
+
+  private async tryBecomeLeader(): Promise<boolean> {
+    const lock = this.options.leaderLock;
+    if (lock === undefined) return true;
+    const { rows } = await this.listener!.query<{ locked: boolean }>(
+      'SELECT pg_try_advisory_lock(hashtext($1)) AS "locked"',
+      [lock],
+    );
+    const locked = rows[0]?.locked === true;
+    if (locked) this.log.info({ lock }, 'this instance is the leader');
+    return locked;
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+}
