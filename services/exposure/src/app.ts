@@ -5,7 +5,7 @@ import { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import { Topics } from '@bnp/contracts';
-import { KafkaConsumerMetrics, ReliableKafkaServer, deadLetterTopic, ensureTopics, retryTopic } from '@bnp/messaging';
+import { KafkaConsumerMetrics, ReliableKafkaServer, ensureTopics, failureTopics } from '@bnp/messaging';
 import { ObservabilityModule, PinoNestLogger } from '@bnp/observability';
 import type { ExposureConfig } from './config';
 import { GateModule } from './gate/gate.module';
@@ -45,10 +45,7 @@ export async function createExposureApp(config: ExposureConfig, logger: Logger):
   const kafka = app.get(Kafka);
   const groupId = config.EXPOSURE_CONSUMER_GROUP;
   if (config.KAFKA_CREATE_TOPICS) {
-    await ensureTopics(kafka, [
-      ...config.retryDelaysMs.map((_, index) => ({ topic: retryTopic(groupId, index + 1), numPartitions: 6 })),
-      { topic: deadLetterTopic(groupId), numPartitions: 6 },
-    ]);
+    await ensureTopics(kafka, failureTopics(groupId, config.retryDelaysMs.length));
   }
   const consumer = new ReliableKafkaServer({
     kafka,

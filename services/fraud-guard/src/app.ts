@@ -5,7 +5,7 @@ import { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import { Topics } from '@bnp/contracts';
-import { KafkaConsumerMetrics, ReliableKafkaServer, deadLetterTopic, ensureTopics, retryTopic } from '@bnp/messaging';
+import { KafkaConsumerMetrics, ReliableKafkaServer, ensureTopics, failureTopics } from '@bnp/messaging';
 import { ObservabilityModule, PinoNestLogger } from '@bnp/observability';
 import type { FraudGuardConfig } from './config';
 import { EnrollmentModule } from './enrollment/enrollment.module';
@@ -60,10 +60,7 @@ export async function createFraudGuardApp(config: FraudGuardConfig, logger: Logg
   if (config.KAFKA_CREATE_TOPICS) {
     await ensureTopics(
       kafka,
-      groups.flatMap(({ groupId }) => [
-        ...config.retryDelaysMs.map((_, index) => ({ topic: retryTopic(groupId, index + 1), numPartitions: 6 })),
-        { topic: deadLetterTopic(groupId), numPartitions: 6 },
-      ]),
+      groups.flatMap(({ groupId }) => failureTopics(groupId, config.retryDelaysMs.length)),
     );
   }
   const metrics = new KafkaConsumerMetrics(app.get(Registry));

@@ -4,13 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
-import {
-  KafkaConsumerMetrics,
-  deadLetterTopic,
-  ensureTopics,
-  retryTopic,
-  type ReliableKafkaServer,
-} from '@bnp/messaging';
+import { KafkaConsumerMetrics, ensureTopics, failureTopics, type ReliableKafkaServer } from '@bnp/messaging';
 import { ObservabilityModule, PinoNestLogger } from '@bnp/observability';
 import type { NotifierConfig } from './config';
 import { DispatchModule } from './dispatch/dispatch.module';
@@ -86,10 +80,7 @@ export async function createNotifierApp(config: NotifierConfig, logger: Logger):
             { topic: topics.notificationLog, numPartitions: 6 },
           ]
         : []),
-      ...groups.flatMap(({ groupId }) => [
-        ...config.retryDelaysMs.map((_, index) => ({ topic: retryTopic(groupId, index + 1), numPartitions: 6 })),
-        { topic: deadLetterTopic(groupId), numPartitions: 6 },
-      ]),
+      ...groups.flatMap(({ groupId }) => failureTopics(groupId, config.retryDelaysMs.length)),
     ]);
   }
   const metrics = new KafkaConsumerMetrics(app.get(Registry));

@@ -1,4 +1,4 @@
-import type { IHeaders } from 'kafkajs';
+import type { IHeaders, ITopicConfig } from 'kafkajs';
 
 /** Headers the consumer adds when it moves a message to a retry or dead-letter topic. */
 export const FailureHeaders = {
@@ -20,6 +20,14 @@ export function retryTopic(groupId: string, tier: number): string {
 
 export function deadLetterTopic(groupId: string): string {
   return `bnp.${groupId}.dlt`;
+}
+
+/** The topics a consumer group parks failed messages on: one per retry tier, then its dead-letter topic. */
+export function failureTopics(groupId: string, retryTiers: number, numPartitions = 6): ITopicConfig[] {
+  return [
+    ...Array.from({ length: retryTiers }, (_, index) => ({ topic: retryTopic(groupId, index + 1), numPartitions })),
+    { topic: deadLetterTopic(groupId), numPartitions },
+  ];
 }
 
 export function headersToStrings(headers: IHeaders | undefined): Record<string, string> {
