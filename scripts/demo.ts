@@ -65,6 +65,8 @@ async function main(): Promise<void> {
       run('services/exposure/src/cli/import.ts', [kind, join(dir, `${kind}.csv`), '--quiet']);
   });
 
+  await stage('pause earlier demo incidents that are still sending', () => pauseEarlierIncidents(db));
+
   const incidentId = `BALTIK-${new Date().toISOString().slice(0, 10)}-${Date.now().toString(36).slice(-4).toUpperCase()}`;
   const kafka = new Kafka({
     brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
@@ -172,6 +174,39 @@ async function waitForRevision(db: Client, incidentId: string, revision: number,
     }
     if (Date.now() > deadline) throw new Error(`revision ${revision} was not resolved in time`);
     await sleep(500);
+  }
+}
+
+/**
+ * A demo run that was interrupted leaves its incident sending, and its notices would share the SMS sender's
+ * rate with this run's. Each such incident is paused through the admin API (audited, and the notifier and
+ * fraud-guard hear it), never deleted; `npm run demo -- --report <incident>` after a resume finishes it.
+ */
+async function pauseEarlierIncidents(db: Client): Promise<void> {
+  const { rows } = await db.query<{ incident_id: string; pending: number }>(
+    `SELECT i.incident_id,
+            (SELECT count(DISTINCT n.person_id)::int FROM notify.notices n
+             WHERE n.incident_id = i.incident_id AND n.outcome = 'pending') AS pending
+     FROM exposure.incidents i
+     WHERE i.incident_id LIKE 'BALTIK-%' AND NOT i.paused
+       AND (EXISTS (SELECT 1 FROM notify.notices n WHERE n.incident_id = i.incident_id AND n.outcome = 'pending')
+            OR EXISTS (SELECT 1 FROM exposure.revisions r
+                       WHERE r.incident_id = i.incident_id AND r.status = 'RELEASED' AND r.fanned_out_at IS NULL))
+     ORDER BY i.incident_id`,
+  );
+  if (rows.length === 0) return console.log('  (none)');
+  const [, token] = (process.env.DEMO_APPROVER_TOKENS ?? '').split(',')[0]!.split(':');
+  for (const row of rows) {
+    const response = await fetch(`${EXPOSURE}/incidents/${row.incident_id}/pause`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ reason: 'a new demo run started' }),
+    });
+    if (!response.ok) throw new Error(`pausing ${row.incident_id}: ${response.status} ${await response.text()}`);
+    console.log(
+      `  paused ${row.incident_id} (${row.pending.toLocaleString('en')} people with notices pending; ` +
+        `resume: POST ${EXPOSURE}/incidents/${row.incident_id}/resume)`,
+    );
   }
 }
 
