@@ -1,5 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import type { Logger } from 'pino';
+import { WorkerLoop } from './worker-loop';
 
 export interface NotifiedLoopOptions {
   pool: Pool;
@@ -22,27 +23,33 @@ export interface NotifiedLoopOptions {
 }
 
 /**
- * Runs `pass` until stopped: again at once while it finds work, then sleeping until a NOTIFY on
- * `channel`, or `idleMs` as a fallback (a notification sent while no one listened is lost). With
- * `leaderLock`, one instance across all processes runs it at a time, which keeps per-key order for a
- * relay. A pass that throws is logged and retried: a worker loop never dies on one bad pass.
+ * A WorkerLoop woken by NOTIFY on `channel`, with `idleMs` as a fallback (a notification sent while no
+ * one listened is lost). With `leaderLock`, one instance across all processes runs it at a time, which
+ * keeps per-key order for a relay. A listening session that dies (a database restart) is replaced, with
+ * its LISTEN and its lock, before the next pass.
  */
 export class NotifiedLoop {
   private listener?: PoolClient;
-  private active = false;
   private leader = false;
   private lostSession = false;
-  private loop?: Promise<void>;
-  private wake?: () => void;
+  private readonly loop: WorkerLoop;
   private readonly log: Logger;
 
   constructor(private readonly options: NotifiedLoopOptions) {
     this.log = options.logger;
+    this.loop = new WorkerLoop({
+      logger: options.logger,
+      pass: options.pass,
+      beforePass: () => this.beforePass(),
+      idleMs: options.idleMs,
+      standbyMs: options.standbyMs,
+      retryMs: options.retryMs,
+    });
   }
 
   /** False once stop() was called: a long pass checks it to end early. */
   get running(): boolean {
-    return this.active;
+    return this.loop.running;
   }
 
   /** Whether this instance runs the passes: it holds the leader lock, or there is none. */
@@ -52,15 +59,12 @@ export class NotifiedLoop {
 
   async start(): Promise<void> {
     await this.listen();
-    this.active = true;
-    this.loop = this.run();
+    this.loop.start();
   }
 
   /** Ends the loop after the pass in progress, then releases the leader lock and the listening session. */
   async stop(): Promise<void> {
-    this.active = false;
-    this.wake?.();
-    await this.loop;
+    await this.loop.stop();
     const listener = this.listener;
     this.listener = undefined;
     if (!listener) return;
@@ -71,6 +75,12 @@ export class NotifiedLoop {
     listener.release(this.lostSession);
   }
 
+  private async beforePass(): Promise<boolean> {
+    if (this.lostSession || !this.listener) await this.relisten();
+    if (!this.leader) this.leader = await this.tryBecomeLeader();
+    return this.leader;
+  }
+
   private async listen(): Promise<void> {
     const listener = await this.options.pool.connect();
     this.lostSession = false;
@@ -79,9 +89,9 @@ export class NotifiedLoop {
       this.log.warn({ err: error }, 'listening session lost; reconnecting');
       this.lostSession = true;
       this.leader = false; // the advisory lock went with the session
-      this.wake?.();
+      this.loop.wakeUp();
     });
-    listener.on('notification', () => this.wake?.());
+    listener.on('notification', () => this.loop.wakeUp());
     try {
       await listener.query(`LISTEN "${this.options.channel}"`);
     } catch (error) {
@@ -91,26 +101,11 @@ export class NotifiedLoop {
     this.listener = listener;
   }
 
-  /** Replaces a listening session that was lost (a database restart): its LISTEN and lock are gone. */
+  /** Replaces a listening session that was lost: its LISTEN and lock are gone. */
   private async relisten(): Promise<void> {
     this.listener?.release(true);
     this.listener = undefined;
     await this.listen();
-  }
-
-  private async run(): Promise<void> {
-    const { idleMs = 1000, standbyMs = 5000, retryMs = 1000 } = this.options;
-    while (this.active) {
-      try {
-        if (this.lostSession || !this.listener) await this.relisten();
-        if (!this.leader) this.leader = await this.tryBecomeLeader();
-        const done = this.leader ? await this.options.pass() : 0;
-        if (done === 0) await this.sleep(this.leader ? idleMs : standbyMs);
-      } catch (error) {
-        this.log.error({ err: error }, 'worker pass failed; retrying');
-        await this.sleep(retryMs);
-      }
-    }
   }
 
   private async tryBecomeLeader(): Promise<boolean> {
@@ -123,16 +118,5 @@ export class NotifiedLoop {
     const locked = rows[0]?.locked === true;
     if (locked) this.log.info({ lock }, 'this instance is the leader');
     return locked;
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done(): void {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake = done;
-    });
   }
 }

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { WorkerLoop } from '@bnp/persistence';
 
 export interface PeriodicJobOptions {
   name: string;
@@ -15,47 +16,24 @@ export interface PeriodicJobOptions {
  * The work itself lives in tables, so a failed pass loses nothing: it is logged and tried next time.
  */
 export class PeriodicJob {
-  private running = false;
-  private loop?: Promise<void>;
-  private wake?: () => void;
+  private readonly loop: WorkerLoop;
 
-  constructor(private readonly options: PeriodicJobOptions) {}
+  constructor(options: PeriodicJobOptions) {
+    this.loop = new WorkerLoop({
+      logger: options.logger.child({ job: options.name }),
+      // A batch that came back full has more behind it: run again at once; otherwise wait an interval.
+      pass: async () => ((await options.run()) >= options.batchSize ? 1 : 0),
+      idleMs: options.intervalMs,
+      retryMs: options.intervalMs,
+      failureMessage: 'scheduled job failed; trying again next interval',
+    });
+  }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loop = this.run();
+    this.loop.start();
   }
 
   async stop(): Promise<void> {
-    this.running = false;
-    this.wake?.();
-    await this.loop;
-  }
-
-  private async run(): Promise<void> {
-    while (this.running) {
-      let handled = 0;
-      try {
-        handled = await this.options.run();
-      } catch (error) {
-        this.options.logger.error(
-          { err: error, job: this.options.name },
-          'scheduled job failed; trying again next interval',
-        );
-      }
-      if (handled < this.options.batchSize) await this.sleep(this.options.intervalMs);
-    }
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done(): void {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake = done;
-    });
+    await this.loop.stop();
   }
 }
