@@ -319,13 +319,22 @@ describe('exposure resolution on the real PostgreSQL and Kafka', () => {
       [people.bilal, 'RETRACTED', true],
     ]);
     // A person keeps one exposure id through every revision: the events and the stored exposure agree.
-    const { rows: stored } = await db.query<{ person_id: string; exposure_id: string }>(
-      'SELECT person_id, exposure_id FROM exposure.person_exposures WHERE incident_id = $1',
+    const { rows: stored } = await db.query<{
+      person_id: string;
+      exposure_id: string;
+      status: string;
+      retracted_revision: number | null;
+    }>(
+      'SELECT person_id, exposure_id, status, retracted_revision FROM exposure.person_exposures WHERE incident_id = $1',
       [incidentId],
     );
     const storedIds = new Map(stored.map((row) => [row.person_id, row.exposure_id]));
     for (const event of eventsFor(incidentId)) expect(event.exposureId).toBe(storedIds.get(event.personId));
     expect(new Set(stored.map((row) => row.exposure_id)).size).toBe(2);
+    // What care and the regulator log read: Bilal is no longer exposed, since revision 3; Ayesha still is.
+    const statusOf = (person: string) => stored.find((row) => row.person_id === person);
+    expect(statusOf(people.bilal)).toMatchObject({ status: 'RETRACTED', retracted_revision: 3 });
+    expect(statusOf(people.ayesha)).toMatchObject({ status: 'ACTIVE', retracted_revision: null });
 
     // Replaying revision 2 changes nothing.
     const before = kafka.messages(Topics.exposure).length;

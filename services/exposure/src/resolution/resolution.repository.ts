@@ -172,9 +172,13 @@ export class ResolutionTransaction {
            THEN pe."announced_categories" | EXCLUDED."categories" ELSE pe."announced_categories" END`,
       [incidentId, revision, policy.version, released],
     );
+    // Only exposures of an earlier revision can be missing from this one. Each revision's exposures are
+    // written with its revisions row, so an incident without an earlier row has none, and the scan of every
+    // exposure just written (3.7M at 10M subscribers) is skipped.
     await this.manager.query(
       `UPDATE "exposure"."person_exposures" SET "status" = 'RETRACTED', "retracted_revision" = $2
-       WHERE "incident_id" = $1 AND "status" = 'ACTIVE' AND "last_revision" < $2`,
+       WHERE "incident_id" = $1 AND "status" = 'ACTIVE' AND "last_revision" < $2
+         AND EXISTS (SELECT 1 FROM "exposure"."revisions" r WHERE r."incident_id" = $1 AND r."revision" < $2)`,
       [incidentId, revision],
     );
   }
