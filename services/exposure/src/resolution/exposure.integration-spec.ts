@@ -332,7 +332,7 @@ describe('exposure resolution on the real PostgreSQL and Kafka', () => {
     for (const event of eventsFor(incidentId)) expect(event.exposureId).toBe(storedIds.get(event.personId));
     expect(new Set(stored.map((row) => row.exposure_id)).size).toBe(2);
     // What care and the regulator log read: Bilal is no longer exposed, since revision 3; Ayesha still is.
-    const statusOf = (person: string) => stored.find((row) => row.person_id === person);
+    const statusOf = (person: string | undefined) => stored.find((row) => row.person_id === person);
     expect(statusOf(people.bilal)).toMatchObject({ status: 'RETRACTED', retracted_revision: 3 });
     expect(statusOf(people.ayesha)).toMatchObject({ status: 'ACTIVE', retracted_revision: null });
 
