@@ -1,25 +1,15 @@
 import type { Pool, PoolClient } from 'pg';
-import type { Logger } from 'pino';
-import { WorkerLoop } from './worker-loop';
+import { WorkerLoop, type WorkerLoopOptions } from './worker-loop';
 
-export interface NotifiedLoopOptions {
+export interface NotifiedLoopOptions extends Omit<WorkerLoopOptions, 'beforePass'> {
   pool: Pool;
-  /** The NOTIFY channel that announces new work. */
+  /** The NOTIFY channel that announces new work; a notification ends the idle sleep. */
   channel: string;
-  logger: Logger;
-  /** One pass over the work; returns how much it did. After a pass that did nothing the loop sleeps. */
-  pass: () => Promise<number>;
   /**
    * When set, passes run only in the one instance holding this advisory lock (on the listening
    * session, so it is released when that session ends); the others try again every `standbyMs`.
    */
   leaderLock?: string;
-  /** Sleep after an idle pass, unless a notification arrives first (ms). */
-  idleMs?: number;
-  /** How often an instance that is not the leader tries to become it (ms). */
-  standbyMs?: number;
-  /** Sleep after a pass that threw, before the next (ms). */
-  retryMs?: number;
 }
 
 /**
@@ -33,18 +23,9 @@ export class NotifiedLoop {
   private leader = false;
   private lostSession = false;
   private readonly loop: WorkerLoop;
-  private readonly log: Logger;
 
   constructor(private readonly options: NotifiedLoopOptions) {
-    this.log = options.logger;
-    this.loop = new WorkerLoop({
-      logger: options.logger,
-      pass: options.pass,
-      beforePass: () => this.beforePass(),
-      idleMs: options.idleMs,
-      standbyMs: options.standbyMs,
-      retryMs: options.retryMs,
-    });
+    this.loop = new WorkerLoop({ ...options, beforePass: () => this.beforePass() });
   }
 
   /** False once stop() was called: a long pass checks it to end early. */
@@ -86,7 +67,7 @@ export class NotifiedLoop {
     this.lostSession = false;
     // A checked-out client that loses its connection emits 'error'; unhandled, that would end the process.
     listener.on('error', (error) => {
-      this.log.warn({ err: error }, 'listening session lost; reconnecting');
+      this.options.logger.warn({ err: error }, 'listening session lost; reconnecting');
       this.lostSession = true;
       this.leader = false; // the advisory lock went with the session
       this.loop.wakeUp();
@@ -116,7 +97,7 @@ export class NotifiedLoop {
       [lock],
     );
     const locked = rows[0]?.locked === true;
-    if (locked) this.log.info({ lock }, 'this instance is the leader');
+    if (locked) this.options.logger.info({ lock }, 'this instance is the leader');
     return locked;
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
-import { pgPoolOf } from '@bnp/persistence';
+import { inPgTransaction, pgPoolOf } from '@bnp/persistence';
 import { AccountStatus } from '../directory/directory.enums';
 import { AssetImport } from '../import/asset-import';
 import { HoldingImport } from '../import/holding-import';
@@ -38,22 +38,10 @@ export class InventoryRepository {
     this.subscribers = new SubscriberImport(cipher);
   }
 
-  async inTransaction<T>(work: (tx: InventoryTransaction) => Promise<T>): Promise<T> {
-    const client = await pgPoolOf(this.dataSource).connect();
-    let broken = false;
-    try {
-      await client.query('BEGIN');
-      const result = await work(
-        new InventoryTransaction(client, this.cipher, this.subscribers, this.holdings, this.assets),
-      );
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => (broken = true));
-      throw error;
-    } finally {
-      client.release(broken); // a connection that cannot roll back is closed, not reused
-    }
+  inTransaction<T>(work: (tx: InventoryTransaction) => Promise<T>): Promise<T> {
+    return inPgTransaction(pgPoolOf(this.dataSource), (client) =>
+      work(new InventoryTransaction(client, this.cipher, this.subscribers, this.holdings, this.assets)),
+    );
   }
 }
 

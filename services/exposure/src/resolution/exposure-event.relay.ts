@@ -1,10 +1,10 @@
 import { timestampFromDate, type Timestamp } from '@bufbuild/protobuf/wkt';
 import type { Kafka } from 'kafkajs';
-import type { Pool, PoolClient, QueryResultRow } from 'pg';
+import type { Pool, QueryResultRow } from 'pg';
 import type { Logger } from 'pino';
 import { Topics } from '@bnp/contracts';
 import { RenewingProducer } from '@bnp/messaging';
-import { NotifiedLoop } from '@bnp/persistence';
+import { NotifiedLoop, inPgTransaction } from '@bnp/persistence';
 import { AccountStatus } from '../directory/directory.enums';
 import { categoriesOf } from '../policy/categories';
 import type { RiskPolicy } from '../policy/risk-policy';
@@ -110,7 +110,7 @@ export class ExposureEventRelay {
       pool,
       channel: 'exposure_events',
       leaderLock: 'exposure-event-relay',
-      logger: logger.child({ component: 'exposure-event-relay' }),
+      logger, // already the relay's child logger (component exposure-relay)
       pass: () => this.publishPass(),
     });
   }
@@ -302,12 +302,15 @@ export class ExposureEventRelay {
    * only moves forward.
    */
   private async stamp(revision: PendingRevision, batch: Batch, published: number): Promise<void> {
-    await this.inTransaction('SET LOCAL synchronous_commit = off', (client) =>
-      client.query(
-        `UPDATE "exposure"."revisions" SET "fanout_cursor" = $3, "published_events" = $4
-         WHERE "incident_id" = $1 AND "revision" = $2 AND "fanout_cursor" < $3`,
-        [revision.incidentId, revision.revision, batch.lastId, published],
-      ),
+    await inPgTransaction(
+      this.pool,
+      (client) =>
+        client.query(
+          `UPDATE "exposure"."revisions" SET "fanout_cursor" = $3, "published_events" = $4
+           WHERE "incident_id" = $1 AND "revision" = $2 AND "fanout_cursor" < $3`,
+          [revision.incidentId, revision.revision, batch.lastId, published],
+        ),
+      'SET LOCAL synchronous_commit = off',
     );
     this.published += batch.messages.length;
   }
@@ -332,26 +335,12 @@ export class ExposureEventRelay {
    * never worse than a scan, so the choice is not left to the cost model.
    */
   private async byPrimaryKey<Row extends QueryResultRow>(sql: string, params: unknown[]): Promise<Row[]> {
-    return (await this.inTransaction('SET LOCAL enable_seqscan = off', (client) => client.query<Row>(sql, params)))
-      .rows;
-  }
-
-  /** Runs `work` in a transaction that starts with `settings` (SET LOCAL statements, which end with it). */
-  private async inTransaction<T>(settings: string, work: (client: PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    let failure: Error | undefined;
-    try {
-      await client.query(`BEGIN; ${settings}`);
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      failure = error instanceof Error ? error : new Error(String(error));
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release(failure); // a client that failed mid-transaction is discarded, not reused
-    }
+    const result = await inPgTransaction(
+      this.pool,
+      (client) => client.query<Row>(sql, params),
+      'SET LOCAL enable_seqscan = off',
+    );
+    return result.rows;
   }
 
   private async isPaused(incidentId: string): Promise<boolean> {
