@@ -1,8 +1,7 @@
 import type { DynamicModule } from '@nestjs/common';
-import { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
-import { ServiceInfrastructureModule } from '@bnp/messaging';
+import { ServiceInfrastructureModule, ThreadedProducer, kafkaClientConfig } from '@bnp/messaging';
 import { LOGGER } from '@bnp/observability';
 import { pgPoolOf } from '@bnp/persistence';
 import type { ExposureConfig } from './config';
@@ -29,15 +28,17 @@ export function infrastructureModule(config: ExposureConfig, policy: RiskPolicy)
       { provide: JurisdictionDeadlines, useFactory: () => JurisdictionDeadlines.load() },
       {
         provide: ExposureEventRelay,
-        inject: [DataSource, Kafka, LOGGER],
-        useFactory: (dataSource: DataSource, kafka: Kafka, logger: Logger) =>
-          new ExposureEventRelay(
+        inject: [DataSource, LOGGER],
+        useFactory: (dataSource: DataSource, logger: Logger) => {
+          const relayLogger = logger.child({ component: 'exposure-relay' });
+          return new ExposureEventRelay(
             pgPoolOf(dataSource),
-            kafka,
+            new ThreadedProducer(kafkaClientConfig(config, 'exposure'), relayLogger),
             policy,
-            logger.child({ component: 'exposure-relay' }),
+            relayLogger,
             config.EXPOSURE_RELAY_BATCH,
-          ),
+          );
+        },
       },
     ],
     workers: [ExposureEventRelay],
