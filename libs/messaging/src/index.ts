@@ -10,7 +10,6 @@ export * from './outbox/outbox-writer';
 export * from './outbox/outbox-relay';
 export * from './kafka-health';
 export * from './renewing-producer';
-export * from './threaded-producer';
 export * from './key-partitioner';
 export * from './consumer/kafka-exception.filter';
 export * from './service-infrastructure.module';

@@ -41,8 +41,7 @@ export function kafkaClientConfig(config: KafkaConnectionConfig, clientId: strin
   return result;
 }
 
-/** Writes one kafkajs log line through pino (also for kafkajs running on a worker thread). */
-export function logKafkaEntry(logger: Logger, { namespace, level, log }: LogEntry): void {
+function logKafkaEntry(logger: Logger, { namespace, level, log }: LogEntry): void {
   const { message, ...extra } = log;
   const fields = { kafka: { namespace, ...extra } };
   switch (level) {

@@ -1,7 +1,8 @@
 import type { DynamicModule } from '@nestjs/common';
+import { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
-import { ServiceInfrastructureModule, ThreadedProducer, kafkaClientConfig } from '@bnp/messaging';
+import { ServiceInfrastructureModule } from '@bnp/messaging';
 import { LOGGER } from '@bnp/observability';
 import { pgPoolOf } from '@bnp/persistence';
 import type { ExposureConfig } from './config';
@@ -28,17 +29,15 @@ export function infrastructureModule(config: ExposureConfig, policy: RiskPolicy)
       { provide: JurisdictionDeadlines, useFactory: () => JurisdictionDeadlines.load() },
       {
         provide: ExposureEventRelay,
-        inject: [DataSource, LOGGER],
-        useFactory: (dataSource: DataSource, logger: Logger) => {
-          const relayLogger = logger.child({ component: 'exposure-relay' });
-          return new ExposureEventRelay(
+        inject: [DataSource, Kafka, LOGGER],
+        useFactory: (dataSource: DataSource, kafka: Kafka, logger: Logger) =>
+          new ExposureEventRelay(
             pgPoolOf(dataSource),
-            new ThreadedProducer(kafkaClientConfig(config, 'exposure'), relayLogger),
+            kafka,
             policy,
-            relayLogger,
+            logger.child({ component: 'exposure-relay' }),
             config.EXPOSURE_RELAY_BATCH,
-          );
-        },
+          ),
       },
     ],
     workers: [ExposureEventRelay],

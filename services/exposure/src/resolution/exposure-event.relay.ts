@@ -1,8 +1,9 @@
 import { timestampFromDate, type Timestamp } from '@bufbuild/protobuf/wkt';
+import type { Kafka } from 'kafkajs';
 import type { Pool, QueryResultRow } from 'pg';
 import type { Logger } from 'pino';
 import { Topics } from '@bnp/contracts';
-import type { ThreadedProducer } from '@bnp/messaging';
+import { RenewingProducer } from '@bnp/messaging';
 import { NotifiedLoop, inPgTransaction } from '@bnp/persistence';
 import { AccountStatus } from '../directory/directory.enums';
 import { categoriesOf } from '../policy/categories';
@@ -94,13 +95,13 @@ const READ_AHEAD = 2;
  * producer's sequence numbers, and per-key order, need that). A pause is checked before every send.
  */
 export class ExposureEventRelay {
+  private producer?: RenewingProducer;
   private readonly loop: NotifiedLoop;
   published = 0;
 
   constructor(
     private readonly pool: Pool,
-    /** Its own thread builds the produce requests while this one reads and encodes the next batches. */
-    private readonly producer: ThreadedProducer,
+    private readonly kafka: Kafka,
     private readonly policy: RiskPolicy,
     private readonly logger: Logger,
     private readonly batchSize = 5000,
@@ -119,13 +120,14 @@ export class ExposureEventRelay {
   }
 
   async start(): Promise<void> {
+    this.producer = new RenewingProducer(this.kafka, this.logger);
     await this.producer.connect();
     await this.loop.start();
   }
 
   async stop(): Promise<void> {
     await this.loop.stop();
-    await this.producer.disconnect();
+    await this.producer?.disconnect();
   }
 
   /** One turn for every released revision still being fanned out; returns how many events were published. */
@@ -290,7 +292,7 @@ export class ExposureEventRelay {
   }
 
   private async send(batch: Batch): Promise<void> {
-    await this.producer.send(Topics.exposure, batch.messages);
+    await this.producer!.send({ topic: Topics.exposure, acks: -1, messages: batch.messages });
   }
 
   /**
