@@ -23,6 +23,10 @@ export const BENCH_ASSETS: { id: string; categories: string[]; coverage: number;
   { id: 'marketing.leads', categories: ['NAME', 'EMAIL', 'MSISDN'], coverage: 0.2 },
 ];
 
+/** Person number n's id as exposure.uuid_v7() makes them: 48 bits of milliseconds (here 256 people to one), then random bits. */
+const personIdSql = (n: string) =>
+  `(lpad(to_hex(1767225600000 + (${n}) / 256), 12, '0') || '7' || substr(md5('person' || (${n})), 1, 3) || '8' || substr(md5('person' || (${n})), 4, 15))::uuid`;
+
 /**
  * Fills the exposure schema with a synthetic operator, set-based in PostgreSQL (seconds for millions of
  * rows). Distributions follow Pakistan (regions by population; ~8% of people with 2-3 SIMs; 5% former
@@ -38,22 +42,32 @@ export async function generateSqlOperator(
   // Person p owns subscriber ids p, plus p+offset for every 12th person (second SIM) and every 40th (third).
   // (g::bigint: g * 7919 overflows int from about 271,000 subscribers.)
   const people = Math.round(subscribers / 1.1);
+  // The import writes people in the order of their CNIC's blind index and gives them time-ordered ids
+  // (exposure.uuid_v7()), so ids follow that order and the rows' order on disk, and a person's subscriptions
+  // (written in the file's order) are not beside them. person_order is that order.
   await db.query(
-    `INSERT INTO exposure.persons (person_id, cnic_bidx, cnic_enc, name_enc, email_enc, email_masked, language)
-     SELECT md5('person' || g)::uuid, decode(md5('cnic' || g), 'hex'), decode(md5('c' || g), 'hex'), decode(md5('n' || g), 'hex'),
-            CASE WHEN g % 10 < 3 THEN decode(md5('e' || g), 'hex') END, CASE WHEN g % 10 < 3 THEN 'a***@e****.pk' END,
-            CASE WHEN g % 5 < 3 THEN 'ur' ELSE 'en' END
-     FROM generate_series(1, $1::int) g`,
+    `CREATE TEMP TABLE person_order AS
+     SELECT g, row_number() OVER (ORDER BY md5('cnic' || g)) AS n FROM generate_series(1, $1::int) g`,
     [people],
   );
   await db.query(
+    `INSERT INTO exposure.persons (person_id, cnic_bidx, cnic_enc, name_enc, email_enc, email_masked, language)
+     SELECT ${personIdSql('o.n')}, decode(md5('cnic' || g), 'hex'), decode(md5('c' || g), 'hex'), decode(md5('n' || g), 'hex'),
+            CASE WHEN g % 10 < 3 THEN decode(md5('e' || g), 'hex') END, CASE WHEN g % 10 < 3 THEN 'a***@e****.pk' END,
+            CASE WHEN g % 5 < 3 THEN 'ur' ELSE 'en' END
+     FROM person_order o ORDER BY o.n`,
+  );
+  await db.query(
     `INSERT INTO exposure.subscribers (subscriber_id, person_id, msisdn_enc, msisdn_bidx, msisdn_masked, region, line_type, account_status)
-     SELECT 'S' || g, md5('person' || (CASE WHEN g <= $2 THEN g ELSE 1 + (g::bigint * 7919) % $2 END))::uuid,
+     SELECT 'S' || g, ${personIdSql('n')},
             decode(md5('m' || g), 'hex'), decode(md5('msisdn' || g), 'hex'), '+92 3** *** **' || lpad((g % 100)::text, 2, '0'),
             CASE WHEN r < 53 THEN 1 WHEN r < 76 THEN 2 WHEN r < 90 THEN 3 WHEN r < 96 THEN 4 WHEN r < 97 THEN 5 WHEN r < 98 THEN 6 ELSE 7 END,
             CASE WHEN g % 50 = 0 THEN 2 WHEN g % 100 = 1 THEN 3 ELSE 1 END,
             CASE WHEN g % 20 = 0 THEN 3 ELSE 1 END
-     FROM (SELECT g, (hashtext('region' || g) & 2147483647) % 100 AS r FROM generate_series(1, $1::int) g) s`,
+     FROM (SELECT s.g, (hashtext('region' || s.g) & 2147483647) % 100 AS r, o.n
+           FROM generate_series(1, $1::int) s(g)
+           JOIN person_order o ON o.g = CASE WHEN s.g <= $2 THEN s.g ELSE 1 + (s.g::bigint * 7919) % $2 END) s
+     ORDER BY g`,
     [subscribers, people],
   );
   for (const asset of BENCH_ASSETS) {
@@ -70,5 +84,6 @@ export async function generateSqlOperator(
       [asset.id, Math.round(asset.coverage * 1000), from, to],
     );
   }
+  await db.query('DROP TABLE person_order');
   await db.query('ANALYZE exposure.persons, exposure.subscribers, exposure.holdings, exposure.assets');
 }

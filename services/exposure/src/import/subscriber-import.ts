@@ -195,9 +195,10 @@ WHERE r.rank > 1 AND r.line = s.line`;
 /**
  * One person per CNIC blind index. The latest line of the chunk gives the name and language; the latest line with an
  * email gives the email, and a row without one never erases a stored email (SIM rows of one person often carry it on
- * one account only). A new person gets a random id; an existing one keeps its id and its CNIC envelope. The name
- * cannot be compared without decrypting, so existing persons are always rewritten (see ADR 0008). Rows marked
- * keep_person (never from a file) leave their existing person as it is.
+ * one account only). A new person gets a time-ordered id (exposure.uuid_v7()), so people imported together are
+ * neighbours in the persons index, which the fan-out's lookups walk in id order (ADR 10); an existing one keeps its id
+ * and its CNIC envelope. The name cannot be compared without decrypting, so existing persons are always rewritten
+ * (see ADR 0008). Rows marked keep_person (never from a file) leave their existing person as it is.
  */
 const UPSERT_PERSONS_SQL = `
 WITH latest AS (
@@ -213,7 +214,7 @@ latest_email AS (
 upserted AS (
   INSERT INTO exposure.persons AS p
     (person_id, cnic_bidx, cnic_enc, name_enc, email_enc, email_bidx, email_masked, language, updated_at)
-  SELECT gen_random_uuid(), l.cnic_bidx, l.cnic_enc, l.name_enc, e.email_enc, e.email_bidx, e.email_masked, l.language, now()
+  SELECT exposure.uuid_v7(), l.cnic_bidx, l.cnic_enc, l.name_enc, e.email_enc, e.email_bidx, e.email_masked, l.language, now()
   FROM latest l LEFT JOIN latest_email e USING (cnic_bidx)
   ON CONFLICT (cnic_bidx) DO UPDATE SET
     name_enc = excluded.name_enc,
