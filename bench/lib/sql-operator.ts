@@ -42,9 +42,9 @@ export async function generateSqlOperator(
   // Person p owns subscriber ids p, plus p+offset for every 12th person (second SIM) and every 40th (third).
   // (g::bigint: g * 7919 overflows int from about 271,000 subscribers.)
   const people = Math.round(subscribers / 1.1);
-  // The import writes people in the order of their CNIC's blind index and gives them time-ordered ids
-  // (exposure.uuid_v7()), so ids follow that order and the rows' order on disk, and a person's subscriptions
-  // (written in the file's order) are not beside them. person_order is that order.
+  // The import writes each chunk's new people about in the order of their CNIC's blind index (its DISTINCT ON
+  // sorts by it) and gives them time-ordered ids (exposure.uuid_v7()), so ids follow the rows' order on disk, and a
+  // person's subscriptions (written in the file's order) are not beside them. person_order is that order.
   await db.query(
     `CREATE TEMP TABLE person_order AS
      SELECT g, row_number() OVER (ORDER BY md5('cnic' || g)) AS n FROM generate_series(1, $1::int) g`,
