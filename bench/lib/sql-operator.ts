@@ -44,27 +44,29 @@ export async function generateSqlOperator(
   const people = Math.round(subscribers / 1.1);
   // The import writes each chunk's new people about in the order of their CNIC's blind index (its DISTINCT ON
   // sorts by it) and gives them time-ordered ids (exposure.uuid_v7()), so ids follow the rows' order on disk, and a
-  // person's subscriptions (written in the file's order) are not beside them. person_order is that order.
+  // person's subscriptions (written in the file's order) are not beside them. person_order is that order, with
+  // each person's id, which their subscriptions take from it.
   await db.query(
     `CREATE TEMP TABLE person_order AS
-     SELECT g, row_number() OVER (ORDER BY md5('cnic' || g)) AS n FROM generate_series(1, $1::int) g`,
+     SELECT g, n, ${personIdSql('n')} AS person_id
+     FROM (SELECT g, row_number() OVER (ORDER BY md5('cnic' || g)) AS n FROM generate_series(1, $1::int) g) ranked`,
     [people],
   );
   await db.query(
     `INSERT INTO exposure.persons (person_id, cnic_bidx, cnic_enc, name_enc, email_enc, email_masked, language)
-     SELECT ${personIdSql('o.n')}, decode(md5('cnic' || g), 'hex'), decode(md5('c' || g), 'hex'), decode(md5('n' || g), 'hex'),
+     SELECT o.person_id, decode(md5('cnic' || g), 'hex'), decode(md5('c' || g), 'hex'), decode(md5('n' || g), 'hex'),
             CASE WHEN g % 10 < 3 THEN decode(md5('e' || g), 'hex') END, CASE WHEN g % 10 < 3 THEN 'a***@e****.pk' END,
             CASE WHEN g % 5 < 3 THEN 'ur' ELSE 'en' END
      FROM person_order o ORDER BY o.n`,
   );
   await db.query(
     `INSERT INTO exposure.subscribers (subscriber_id, person_id, msisdn_enc, msisdn_bidx, msisdn_masked, region, line_type, account_status)
-     SELECT 'S' || g, ${personIdSql('n')},
+     SELECT 'S' || g, person_id,
             decode(md5('m' || g), 'hex'), decode(md5('msisdn' || g), 'hex'), '+92 3** *** **' || lpad((g % 100)::text, 2, '0'),
             CASE WHEN r < 53 THEN 1 WHEN r < 76 THEN 2 WHEN r < 90 THEN 3 WHEN r < 96 THEN 4 WHEN r < 97 THEN 5 WHEN r < 98 THEN 6 ELSE 7 END,
             CASE WHEN g % 50 = 0 THEN 2 WHEN g % 100 = 1 THEN 3 ELSE 1 END,
             CASE WHEN g % 20 = 0 THEN 3 ELSE 1 END
-     FROM (SELECT s.g, (hashtext('region' || s.g) & 2147483647) % 100 AS r, o.n
+     FROM (SELECT s.g, (hashtext('region' || s.g) & 2147483647) % 100 AS r, o.person_id
            FROM generate_series(1, $1::int) s(g)
            JOIN person_order o ON o.g = CASE WHEN s.g <= $2 THEN s.g ELSE 1 + (s.g::bigint * 7919) % $2 END) s
      ORDER BY g`,
