@@ -23,7 +23,10 @@ export const BENCH_ASSETS: { id: string; categories: string[]; coverage: number;
   { id: 'marketing.leads', categories: ['NAME', 'EMAIL', 'MSISDN'], coverage: 0.2 },
 ];
 
-/** Person number n's id as exposure.uuid_v7() makes them: 48 bits of milliseconds (here 256 people to one), then random bits. */
+/**
+ * Person number n's id, time-ordered as the import's are (UUIDv7: 48 bits of milliseconds, here 256 people to one,
+ * then bits that keep them apart): ids increase in the order people are written, which is what the lookups notice.
+ */
 const personIdSql = (n: string) =>
   `(lpad(to_hex(1767225600000 + (${n}) / 256), 12, '0') || '7' || substr(md5('person' || (${n})), 1, 3) || '8' || substr(md5('person' || (${n})), 4, 15))::uuid`;
 
@@ -43,7 +46,7 @@ export async function generateSqlOperator(
   // (g::bigint: g * 7919 overflows int from about 271,000 subscribers.)
   const people = Math.round(subscribers / 1.1);
   // The import writes each chunk's new people about in the order of their CNIC's blind index (its DISTINCT ON
-  // sorts by it) and gives them time-ordered ids (exposure.uuid_v7()), so ids follow the rows' order on disk, and a
+  // sorts by it) and gives them time-ordered ids (UUIDv7, numbered in that order), so ids follow the rows' order on disk, and a
   // person's subscriptions (written in the file's order) are not beside them. person_order is that order, with
   // each person's id, which their subscriptions take from it.
   await db.query(

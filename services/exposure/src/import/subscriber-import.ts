@@ -1,6 +1,7 @@
 import type { ClientBase } from 'pg';
 import { CipherWorkerPool, maskEmail, maskMsisdn } from '@bnp/pii';
 import { AccountStatus } from '../directory/directory.enums';
+import { uuidV7Prefix, uuidV7Sql } from '../ids/time-ordered-ids';
 import { CopyValue } from './binary-copy';
 import { ChunkResult, CsvImportHandler, Numbered } from './import-pipeline';
 import { readStagedRejects } from './staged-rejects';
@@ -127,7 +128,7 @@ export class SubscriberImport implements CsvImportHandler<SubscriberColumn, Subs
     // Each pass can only add rejects (a rejected update leaves the directory's row in place, which may in turn
     // contest another number), so this stops; real files need one pass, a swap chain a few.
     while (((await db.query(REJECT_NUMBER_CONFLICTS_SQL)).rowCount ?? 0) > 0);
-    const persons = await db.query<{ inserted: number; updated: number }>(UPSERT_PERSONS_SQL);
+    const persons = await db.query<{ inserted: number; updated: number }>(UPSERT_PERSONS_SQL, [uuidV7Prefix()]);
     const counts = await db.query<{ inserted: number; updated: number; accepted: number }>(COUNT_CHANGES_SQL);
     await db.query(RELEASE_NUMBERS_SQL);
     await db.query(UPSERT_SUBSCRIBERS_SQL);
@@ -195,9 +196,9 @@ WHERE r.rank > 1 AND r.line = s.line`;
 /**
  * One person per CNIC blind index. The latest line of the chunk gives the name and language; the latest line with an
  * email gives the email, and a row without one never erases a stored email (SIM rows of one person often carry it on
- * one account only). A new person gets a time-ordered id (exposure.uuid_v7()), so people imported together are
- * neighbours in the persons index, which the fan-out's lookups walk in id order (ADR 10); an existing one keeps its id
- * and its CNIC envelope. The name cannot be compared without decrypting, so existing persons are always rewritten
+ * one account only). A new person gets a time-ordered id (UUIDv7, one prefix per chunk and a counter: `uuidV7Sql`),
+ * so people imported together are neighbours in the persons index, which the fan-out's lookups walk in id order
+ * (ADR 10); an existing one keeps its id and its CNIC envelope. The name cannot be compared without decrypting, so existing persons are always rewritten
  * (see ADR 0008). Rows marked keep_person (never from a file) leave their existing person as it is.
  */
 const UPSERT_PERSONS_SQL = `
@@ -214,7 +215,7 @@ latest_email AS (
 upserted AS (
   INSERT INTO exposure.persons AS p
     (person_id, cnic_bidx, cnic_enc, name_enc, email_enc, email_bidx, email_masked, language, updated_at)
-  SELECT exposure.uuid_v7(), l.cnic_bidx, l.cnic_enc, l.name_enc, e.email_enc, e.email_bidx, e.email_masked, l.language, now()
+  SELECT ${uuidV7Sql('$1', 'row_number() OVER ()')}, l.cnic_bidx, l.cnic_enc, l.name_enc, e.email_enc, e.email_bidx, e.email_masked, l.language, now()
   FROM latest l LEFT JOIN latest_email e USING (cnic_bidx)
   ON CONFLICT (cnic_bidx) DO UPDATE SET
     name_enc = excluded.name_enc,

@@ -331,6 +331,9 @@ describe('exposure resolution on the real PostgreSQL and Kafka', () => {
     const storedIds = new Map(stored.map((row) => [row.person_id, row.exposure_id]));
     for (const event of eventsFor(incidentId)) expect(event.exposureId).toBe(storedIds.get(event.personId));
     expect(new Set(stored.map((row) => row.exposure_id)).size).toBe(2);
+    // Time-ordered (UUIDv7), drawn when the person was first exposed.
+    const uuidV7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+    for (const row of stored) expect(row.exposure_id).toMatch(uuidV7);
     // What care and the regulator log read: Bilal is no longer exposed, since revision 3; Ayesha still is.
     const statusOf = (person: string | undefined) => stored.find((row) => row.person_id === person);
     expect(statusOf(people.bilal)).toMatchObject({ status: 'RETRACTED', retracted_revision: 3 });

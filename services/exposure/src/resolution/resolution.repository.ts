@@ -3,6 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { ExposureChange, PiiCategory, RiskTier, type IncidentRevisionAccepted } from '@bnp/contracts';
 import { OutboxWriter, type OutboxMessage } from '@bnp/messaging';
 import { EXPOSURE_SCHEMA } from '../data-source';
+import { uuidV7Prefix, uuidV7Sql } from '../ids/time-ordered-ids';
 import { ALL_CATEGORIES_MASK, categoriesOf } from '../policy/categories';
 import type { RiskPolicy } from '../policy/risk-policy';
 import { ExposureRevisionEntity } from './exposure-revision.entity';
@@ -86,7 +87,8 @@ export class ResolutionTransaction {
    * rev_subscriptions: per exposed subscription, its categories and what the summary needs of it (region,
    * account status), from one join with the directory. rev_people: per person, the union of exposed
    * categories and the affected subscriptions, and the exposure id the person gets if this incident has
-   * none for them yet (the events and the exposures take it from here, not from a join). Joining the directory once, here, instead of again for the
+   * none for them yet (the events and the exposures take it from here, not from a join; time-ordered, one prefix per
+   * statement: `uuidV7Sql`). Joining the directory once, here, instead of again for the
    * summary took 40 s off a revision of 3.7M people at 10M subscribers. The records are joined before
    * they are grouped: grouped first, the planner cannot estimate how many subscriptions a UNION ALL
    * yields (it guesses 200) and looks each one up in the directory's index, a random read apiece.
@@ -105,8 +107,9 @@ export class ResolutionTransaction {
       `CREATE TEMP TABLE "rev_people" ON COMMIT DROP AS
        SELECT "person_id", bit_or("categories") AS "categories",
               array_agg("subscriber_id" ORDER BY "subscriber_id") AS "subscriber_ids",
-              "exposure"."uuid_v7"() AS "exposure_id"
+              ${uuidV7Sql('$1', 'row_number() OVER ()')} AS "exposure_id"
        FROM "rev_subscriptions" GROUP BY "person_id"`,
+      [uuidV7Prefix()],
     );
     await this.manager.query('ALTER TABLE "rev_people" ADD PRIMARY KEY ("person_id")');
     await this.manager.query('ANALYZE "rev_people"');
