@@ -156,16 +156,27 @@ export class ResolutionTransaction {
    * released at once, `announced_categories` takes the categories of the person's event in the same
    * write (what `markAnnounced` does after a gate release): a person has an event exactly when they are
    * new, were retracted, or have categories not yet announced (the conditions of `computeEvents`).
+   *
+   * An incident's first exposures are a plain insert: nobody can be exposed already, and `ON CONFLICT` costs
+   * a speculative insertion per row (a probe of the key, a third WAL record): 3.8 s -> 1.7-1.9 s for 371,333
+   * people at 1M subscribers. Nothing is retracted then either. The check runs under the incident's lock,
+   * and only a resolution (which holds it) inserts exposures.
    */
   async applyExposures(incidentId: string, revision: number, policy: RiskPolicy, released: boolean): Promise<void> {
     const { tier, rule } = policy.toSql('r."categories"');
-    await this.manager.query(
-      `INSERT INTO "exposure"."person_exposures" AS pe
+    const params = [incidentId, revision, policy.version, released];
+    const insert = `INSERT INTO "exposure"."person_exposures" AS pe
          ("incident_id", "person_id", "exposure_id", "status", "categories", "announced_categories", "tier", "policy_version",
           "policy_rule", "subscriber_ids", "first_revision", "last_revision", "retracted_revision")
        SELECT $1, r."person_id", r."exposure_id", 'ACTIVE', r."categories", CASE WHEN $4 THEN r."categories" ELSE 0 END,
               ${tier}, $3, ${rule}, r."subscriber_ids", $2, $2, NULL
-       FROM "rev_people" r ORDER BY r."person_id"
+       FROM "rev_people" r ORDER BY r."person_id"`;
+    if (!(await this.hasExposures(incidentId))) {
+      await this.manager.query(insert, params);
+      return;
+    }
+    await this.manager.query(
+      `${insert}
        ON CONFLICT ("incident_id", "person_id") DO UPDATE SET
          "status" = 'ACTIVE', "categories" = EXCLUDED."categories", "tier" = EXCLUDED."tier",
          "policy_version" = EXCLUDED."policy_version", "policy_rule" = EXCLUDED."policy_rule",
@@ -173,17 +184,22 @@ export class ResolutionTransaction {
          "announced_categories" = CASE
            WHEN $4 AND (pe."status" = 'RETRACTED' OR (EXCLUDED."categories" & ~pe."announced_categories") <> 0)
            THEN pe."announced_categories" | EXCLUDED."categories" ELSE pe."announced_categories" END`,
-      [incidentId, revision, policy.version, released],
+      params,
     );
-    // Only exposures of an earlier revision can be missing from this one. Each revision's exposures are
-    // written with its revisions row, so an incident without an earlier row has none, and the scan of every
-    // exposure just written (3.7M at 10M subscribers) is skipped.
+    // Only exposures of an earlier revision can be missing from this one.
     await this.manager.query(
       `UPDATE "exposure"."person_exposures" SET "status" = 'RETRACTED', "retracted_revision" = $2
-       WHERE "incident_id" = $1 AND "status" = 'ACTIVE' AND "last_revision" < $2
-         AND EXISTS (SELECT 1 FROM "exposure"."revisions" r WHERE r."incident_id" = $1 AND r."revision" < $2)`,
+       WHERE "incident_id" = $1 AND "status" = 'ACTIVE' AND "last_revision" < $2`,
       [incidentId, revision],
     );
+  }
+
+  private async hasExposures(incidentId: string): Promise<boolean> {
+    const rows: unknown[] = await this.manager.query(
+      'SELECT 1 FROM "exposure"."person_exposures" WHERE "incident_id" = $1 LIMIT 1',
+      [incidentId],
+    );
+    return rows.length > 0;
   }
 
   /** Writes the revision's events, highest tier first so ids (and the fan-out) follow risk. */
