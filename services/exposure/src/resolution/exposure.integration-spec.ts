@@ -59,8 +59,9 @@ describe('exposure resolution on the real PostgreSQL and Kafka', () => {
       email: 'ayesha@example.pk',
       language: 'ur',
       subscribers: [
-        { subscriberId: id('S1'), msisdn: '0300-1111111', region: Region.PUNJAB },
+        // Out of order, so the directory's order is not the order events list them in.
         { subscriberId: id('S2'), msisdn: '0301-2222222', region: Region.SINDH },
+        { subscriberId: id('S1'), msisdn: '0300-1111111', region: Region.PUNJAB },
       ],
     });
     people.bilal = await fixture.person({
@@ -103,7 +104,7 @@ describe('exposure resolution on the real PostgreSQL and Kafka', () => {
     await fixture.asset(BILLING, categoryMask([C.NAME, C.PAYMENT_CARD, C.BANK_ACCOUNT]));
     await fixture.asset(CDR, categoryMask([C.MSISDN, C.CALL_RECORDS, C.LOCATION]));
     const regionOf: Record<string, number> = { S1: 1, S2: 2, S3: 2, S4: 3, S5: 5, S6: 4 };
-    for (const s of ['S1', 'S2', 'S3', 'S4', 'S5', 'S6'])
+    for (const s of ['S2', 'S1', 'S3', 'S4', 'S5', 'S6'])
       await fixture.holding(CRM, id(s), regionOf[s]!, '2019-01-01T00:00:00Z');
     await fixture.holding(BILLING, id('S1'), Region.PUNJAB, '2021-01-01T00:00:00Z');
     await fixture.holding(BILLING, id('S3'), Region.SINDH, '2021-01-01T00:00:00Z', '2022-06-01T00:00:00Z');
@@ -207,7 +208,8 @@ describe('exposure resolution on the real PostgreSQL and Kafka', () => {
       sana: [{ change: 'NEW', categories: ['CNIC', 'NAME'] }],
     });
     const ayesha = events.find((event) => event.personId === people.ayesha)!;
-    expect(ayesha.subscriptions.map((s) => s.subscriberId).sort()).toEqual([id('S1'), id('S2')]);
+    // Listed by subscriber id.
+    expect(ayesha.subscriptions.map((s) => s.subscriberId)).toEqual([id('S1'), id('S2')]);
     expect(RiskTier[ayesha.tier]).toBe('HIGH');
     expect(ayesha.policyRule).toBe('identity-sim-or-financial');
     expect(ayesha.actions).toContain(ProtectiveAction.SIM_SWAP_LOCK);

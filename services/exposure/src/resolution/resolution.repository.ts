@@ -92,6 +92,9 @@ export class ResolutionTransaction {
    * summary took 40 s off a revision of 3.7M people at 10M subscribers. The records are joined before
    * they are grouped: grouped first, the planner cannot estimate how many subscriptions a UNION ALL
    * yields (it guesses 200) and looks each one up in the directory's index, a random read apiece.
+   * A person's subscriptions are aggregated from input sorted by subscriber: PostgreSQL 15 sorts every group
+   * again for `array_agg(... ORDER BY ...)` (1.03-1.13 s -> 0.82 s at 1M). The aggregate keeps its input's
+   * order (PostgreSQL's documented way to order one), and a temporary table is never read in parallel.
    */
   async computePeople(revision: IncidentRevisionAccepted): Promise<void> {
     const params = new SqlParams();
@@ -105,10 +108,11 @@ export class ResolutionTransaction {
     );
     await this.manager.query(
       `CREATE TEMP TABLE "rev_people" ON COMMIT DROP AS
-       SELECT "person_id", bit_or("categories") AS "categories",
-              array_agg("subscriber_id" ORDER BY "subscriber_id") AS "subscriber_ids",
+       SELECT "person_id", bit_or("categories") AS "categories", array_agg("subscriber_id") AS "subscriber_ids",
               ${uuidV7Sql('$1', 'row_number() OVER ()')} AS "exposure_id"
-       FROM "rev_subscriptions" GROUP BY "person_id"`,
+       FROM (SELECT "person_id", "subscriber_id", "categories" FROM "rev_subscriptions"
+             ORDER BY "person_id", "subscriber_id") AS "sorted"
+       GROUP BY "person_id"`,
       [uuidV7Prefix()],
     );
     await this.manager.query('ALTER TABLE "rev_people" ADD PRIMARY KEY ("person_id")');
