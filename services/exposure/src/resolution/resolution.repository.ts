@@ -88,8 +88,8 @@ export class ResolutionTransaction {
    * account status), from one join with the directory. rev_people: per person, the union of exposed
    * categories and the affected subscriptions, and the exposure id the person gets if this incident has
    * none for them yet (the events and the exposures take it from here, not from a join; time-ordered, one prefix per
-   * statement: `uuidV7Sql`). Joining the directory once, here, instead of again for the
-   * summary took 40 s off a revision of 3.7M people at 10M subscribers. The records are joined before
+   * statement: `uuidV7Sql`). Joining the directory once, here, instead of again for the summary took 40 s off a
+   * revision of 3.7M people at 10M subscribers. The records are joined before
    * they are grouped: grouped first, the planner cannot estimate how many subscriptions a UNION ALL
    * yields (it guesses 200) and looks each one up in the directory's index, a random read apiece.
    * A person's subscriptions are aggregated from input sorted by subscriber: PostgreSQL 15 sorts every group
