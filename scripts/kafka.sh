@@ -13,6 +13,9 @@ DATA="$CACHE/kafka/data"
 PID="$RUN_DIR/kafka.pid"
 LOG="$RUN_DIR/kafka.log"
 HEAP=${KAFKA_HEAP:-768m}
+# A second broker beside the default one (a parallel work tree): KAFKA_PORT=9192 gives 9192 and 9193.
+PORT=${KAFKA_PORT:-9092}
+CONTROLLER_PORT=$((PORT + 1))
 
 fetch_jars() {
   [ -f "$HOME_DIR/.complete" ] && return 0
@@ -29,7 +32,8 @@ kafka_java() { java -Xms128m -Xmx256m -Dlog4j2.configurationFile="$ROOT/deploy/l
 
 format_storage() {
   local props="$HOME_DIR/server.properties"
-  sed "s:^#\?log.dirs=.*::" "$ROOT/deploy/local/kafka/server.properties" > "$props"
+  sed -e "s:^#\?log.dirs=.*::" -e "s/:9093/:$CONTROLLER_PORT/g" -e "s/:9092/:$PORT/g" \
+    "$ROOT/deploy/local/kafka/server.properties" > "$props"
   echo "log.dirs=$DATA" >> "$props"
   [ -f "$DATA/meta.properties" ] && return 0
   log "formatting KRaft storage in $DATA"
@@ -40,18 +44,18 @@ format_storage() {
 }
 
 start() {
-  if pid_alive "$PID"; then log "Kafka already running (pid $(cat "$PID")) on 127.0.0.1:9092"; return 0; fi
-  if (exec 3<>/dev/tcp/127.0.0.1/9092) 2>/dev/null; then
-    log "something already listens on 127.0.0.1:9092; using it as the broker"
+  if pid_alive "$PID"; then log "Kafka already running (pid $(cat "$PID")) on 127.0.0.1:$PORT"; return 0; fi
+  if (exec 3<>/dev/tcp/127.0.0.1/$PORT) 2>/dev/null; then
+    log "something already listens on 127.0.0.1:$PORT; using it as the broker"
     return 0
   fi
   fetch_jars
   format_storage
-  log "starting Kafka $VERSION (KRaft) on 127.0.0.1:9092"
+  log "starting Kafka $VERSION (KRaft) on 127.0.0.1:$PORT"
   nohup java -Xms256m -Xmx"$HEAP" -XX:+UseG1GC -Dlog4j2.configurationFile="$ROOT/deploy/local/kafka/log4j2.yaml" \
     -cp "$LIBS/*" kafka.Kafka "$HOME_DIR/server.properties" >"$LOG" 2>&1 &
   echo $! > "$PID"
-  wait_port 127.0.0.1 9092 90 Kafka
+  wait_port 127.0.0.1 "$PORT" 90 Kafka
 }
 
 stop() {
