@@ -65,6 +65,8 @@ export function apiRoutes(deps: ApiDeps): { router: Router; concurrency: Concurr
     stats.requests.list += 1;
     if (await commonFaults(res)) return;
     const parsed = parseListQuery(req.query);
+    const lag = faults.fire('listLag');
+    if (lag) parsed.query.createdUpTo = Date.now() - lag.ms;
     res.json(listEnvelope(config.accountSid, parsed, store.list(parsed.query), toResource));
   });
 

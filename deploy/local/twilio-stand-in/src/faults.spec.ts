@@ -154,6 +154,20 @@ describe(Faults.name, () => {
     expect(res.body.sid).toBe(standIn.store.all()[0]?.sid);
   });
 
+  it('leaves messages created in the last `ms` out of lists while listLag is on', async () => {
+    await start();
+    expect((await createMessage(standIn, form)).status).toBe(201);
+    await setFaults({ listLag: { ms: 60_000 } });
+
+    expect(await listTo(TO)).toHaveLength(0);
+    expect((await createMessage(standIn, form)).status).toBe(201);
+    expect(await listTo(TO)).toHaveLength(0);
+
+    await setFaults({ listLag: null });
+    expect(await listTo(TO)).toHaveLength(2);
+    expect(standIn.admin.stats().faults.injected.listLag).toBe(2);
+  });
+
   it('lets a hung request end when the client times out, keeping the message', async () => {
     await start({ faults: { storeThenHang: { next: 1 } } });
 

@@ -28,6 +28,8 @@ export const faultPatchSchema = z
     storeThenDestroy: triggerSchema.nullable(),
     /** Create stores and sends the message, then never answers until the fault is cleared. */
     storeThenHang: triggerSchema.nullable(),
+    /** A list request does not show messages created in the last `ms` (an index that lags the store). */
+    listLag: latencySchema.nullable(),
   })
   .partial()
   .strict();
