@@ -40,6 +40,9 @@ export async function waitUntilTopicsServed(admin: Admin, topics: string[], time
   }
 }
 
+/** Broker answers that mean "created, but not served by this broker yet". */
+const NOT_SERVED_YET = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE', 'NOT_LEADER_FOR_PARTITION']);
+
 /**
  * Creates the topics that do not exist yet (a service's retry and dead-letter topics, the local stack's
  * contract topics) and waits until the broker serves them; returns how many it created.
@@ -51,7 +54,13 @@ export async function ensureTopics(kafka: Kafka, topics: ITopicConfig[]): Promis
     const existing = new Set(await admin.listTopics());
     const missing = topics.filter(({ topic }) => !existing.has(topic));
     if (missing.length > 0) {
-      await admin.createTopics({ topics: missing, waitForLeaders: true, timeout: 30_000 });
+      // kafkajs waits for leaders but gives up on "does not host this topic-partition", which a busy
+      // broker answers for a moment after creating the topic: the wait below covers that window.
+      await admin
+        .createTopics({ topics: missing, waitForLeaders: true, timeout: 30_000 })
+        .catch((error: unknown) => {
+          if (!NOT_SERVED_YET.has((error as { type?: string }).type ?? '')) throw error;
+        });
       await waitUntilTopicsServed(
         admin,
         missing.map(({ topic }) => topic),
