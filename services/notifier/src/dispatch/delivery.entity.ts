@@ -63,6 +63,14 @@ export class DeliveryEntity {
   @Column({ name: 'lease_until', type: 'timestamptz', nullable: true })
   leaseUntil!: Date | null;
 
+  /** The claim that holds the delivery: a send, and the answer it gets, count only under it (ADR 0011). */
+  @Column({ name: 'lease_id', type: 'uuid', nullable: true })
+  leaseId!: string | null;
+
+  /** An unknown outcome's first search of the provider's list that found nothing. */
+  @Column({ name: 'absent_since', type: 'timestamptz', nullable: true })
+  absentSince!: Date | null;
+
   @Column({ name: 'attempts', type: 'int', default: 0 })
   attempts!: number;
 

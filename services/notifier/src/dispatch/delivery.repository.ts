@@ -1,123 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { RiskTier } from '@bnp/contracts';
 import { OutboxWriter, type OutboxMessage } from '@bnp/messaging';
 import { NOTIFY_OUTBOX } from '../notice/notice.repository';
-import { ACTIVATION_PRIORITY, insertDeliveries, type NewDelivery } from '../shared/delivery-rows';
+import { insertDeliveries, type NewDelivery } from '../shared/delivery-rows';
 import { settleNotice } from '../shared/notice-settlement';
 import { retryOnDeadlock } from '../shared/retry-deadlock';
-import type { DeliveryChannel, DeliveryState } from './delivery-state';
-
-/** A delivery handed to this instance by a claim, with what its notice says. */
-export interface ClaimedDelivery {
-  delivery_id: string;
-  notice_id: string;
-  incident_id: string;
-  person_id: string;
-  channel: DeliveryChannel;
-  /** 'queued' (send it) or 'unknown' (settle the last attempt first). */
-  claimed_from: 'queued' | 'unknown';
-  recipient_ciphertext: Buffer;
-  recipient_masked: string;
-  marker: string;
-  attempts: number;
-  first_attempt_at: Date | null;
-  priority: number;
-  kind: 'notice' | 'protection' | 'activation';
-  change: 'new' | 'widened' | 'retracted';
-  tier: RiskTier;
-  language: 'ur' | 'en';
-  revision: number;
-  categories: number[];
-  new_categories: number[];
-  actions: number[];
-  attack_vectors: number[];
-  msisdns_masked: string[];
-  detected_at: Date | null;
-  occurred_to: Date | null;
-  reference_code: string;
-  enrollment_timed_out: boolean;
-  enrollment_id: string | null;
-  activation_code_ciphertext: Buffer | null;
-  enroll_by: Date | null;
-  monitoring_months: number | null;
-  /** Activation messages only: the challenge, its sealed one-time code (null once wiped) and its expiry. */
-  challenge_id: string | null;
-  otp_ciphertext: Buffer | null;
-  otp_expires_at: Date | null;
-}
-
-/** What a claim records about the attempt it starts (none for a delivery claimed only to be reconciled). */
-export interface AttemptRecord {
-  deliveryId: string;
-  templateId: string;
-  templateVersion: string;
-  contentHmac: string;
-  segments: number | null;
-}
-
-/** A state change of a delivery this instance holds (its own attempt's answer, or a reconciliation). */
-export interface Transition {
-  deliveryId: string;
-  state: DeliveryState;
-  providerRef?: string | null;
-  providerStatus?: string | null;
-  errorCode?: string | null;
-  errorDetail?: string | null;
-  /** For a retry: do not claim again before this many milliseconds. */
-  delayMs?: number;
-  segments?: number | null;
-}
-
-/** A status the provider reported (callback or fetch); applied only if it moves the delivery forward. */
-export interface ProviderStatus {
-  deliveryId: string;
-  sid: string;
-  state: DeliveryState;
-  rank: number;
-  providerStatus: string;
-  errorCode: string | null;
-}
-
-/** A delivery row as it is after a change, for the log, the fallback and the notice outcome. */
-export interface ChangedDelivery {
-  delivery_id: string;
-  notice_id: string;
-  incident_id: string;
-  person_id: string;
-  channel: DeliveryChannel;
-  state: DeliveryState;
-  recipient_masked: string;
-  provider_ref: string | null;
-  template_id: string | null;
-  template_version: string | null;
-  content_hmac: string | null;
-  error_code: string | null;
-  error_detail: string | null;
-  attempts: number;
-  revision: number;
-}
-
-export interface ClaimFilter {
-  channel: DeliveryChannel;
-  limit: number;
-  /** Quiet hours: only CRITICAL and HIGH may go. */
-  quiet: boolean;
-  settleMs: number;
-  owner: string;
-  leaseMs: number;
-}
-
-export interface FallbackSource {
-  notice_id: string;
-  incident_id: string;
-  person_id: string;
-  priority: number;
-  marker: string;
-  email_ciphertext: Buffer | null;
-  email_masked: string | null;
-  has_email_delivery: boolean;
-}
+import type { DeliveryChannel } from './delivery-state';
+import type { ChangedDelivery, FallbackSource, ProviderStatus, Transition } from './delivery.types';
 
 const RETURNING_CHANGED = `d."delivery_id", d."notice_id", d."incident_id", d."person_id", d."channel", d."state", d."recipient_masked",
   d."provider_ref", d."template_id", d."template_version", d."content_hmac", d."error_code", d."error_detail", d."attempts", n."revision"`;
@@ -163,8 +52,6 @@ export class DeliveryTransaction {
 
 @Injectable()
 export class DeliveryRepository {
-  private settledCache?: { at: number; ids: string[] };
-
   constructor(
     private readonly dataSource: DataSource,
     @Inject(NOTIFY_OUTBOX) private readonly outbox: OutboxWriter,
@@ -177,180 +64,31 @@ export class DeliveryRepository {
   }
 
   /**
-   * Takes the most urgent ready deliveries of a channel (CRITICAL first), skipping rows other
-   * instances hold, paused incidents, and LOW/MEDIUM ones during quiet hours or while their incident
-   * is still receiving notices. `prepare` renders each and returns what the attempt records; the
-   * attempt is committed, with its log entry, before any provider is called.
+   * Applies changes made under a claim (an attempt's answer, a reconciliation's verdict) while that
+   * claim still holds the delivery: `sending` under its lease, or `unknown` after its lease ran out and
+   * before another claim took the row (a late answer is still the truth about that attempt).
    */
-  claim(
-    filter: ClaimFilter,
-    prepare: (
-      tx: DeliveryTransaction,
-      rows: ClaimedDelivery[],
-    ) => Promise<{ attempts: AttemptRecord[]; log: OutboxMessage[] }>,
-  ): Promise<ClaimedDelivery[]> {
-    return this.inTransaction(async (tx) => {
-      // Two bands, each an index range: activation codes (any incident, paused or not), CRITICAL and
-      // HIGH of any incident not paused, then LOW and MEDIUM of incidents that are settled. A single ORDER BY over both would walk every held-back
-      // LOW row of an incident still receiving notices on each claim.
-      const rows = await this.claimBand(tx, filter, 'd."priority" <= 2', [], filter.limit);
-      if (rows.length < filter.limit && !filter.quiet) {
-        const settled = await this.settledIncidents(tx, filter.settleMs);
-        if (settled.length > 0) {
-          rows.push(
-            ...(await this.claimBand(
-              tx,
-              filter,
-              'd."priority" > 2 AND d."incident_id" = ANY($3::text[])',
-              [settled],
-              filter.limit - rows.length,
-            )),
-          );
-        }
-      }
-      if (rows.length === 0) return rows;
-      return this.startAttempts(tx, filter, rows, prepare);
-    });
-  }
-
-  /**
-   * Incidents whose LOW and MEDIUM notices may go. Asked at most every quarter second per instance:
-   * every claim of both lanes needs it, and a quarter second more of holding back is harmless.
-   */
-  private async settledIncidents(tx: DeliveryTransaction, settleMs: number): Promise<string[]> {
-    if (this.settledCache && Date.now() - this.settledCache.at < 250) return this.settledCache.ids;
-    const settled = await tx.manager.query<{ incident_id: string }[]>(
-      // Settled: no notice arrived for the settle window, and no CRITICAL or HIGH notice still waits
-      // for its fraud enrollment (it would otherwise be overtaken by LOW ones).
-      `SELECT i."incident_id" FROM "notify"."incidents" i
-       WHERE NOT i."paused" AND i."last_notice_at" <= now() - $1::int * interval '1 millisecond'
-         AND NOT EXISTS (SELECT 1 FROM "notify"."notices" n WHERE n."incident_id" = i."incident_id" AND n."state" = 'awaiting_enrollment' AND n."tier" >= 3)`,
-      [settleMs],
-    );
-    this.settledCache = { at: Date.now(), ids: settled.map((row) => row.incident_id) };
-    return this.settledCache.ids;
-  }
-
-  private async startAttempts(
-    tx: DeliveryTransaction,
-    filter: ClaimFilter,
-    rows: ClaimedDelivery[],
-    prepare: (
-      tx: DeliveryTransaction,
-      rows: ClaimedDelivery[],
-    ) => Promise<{ attempts: AttemptRecord[]; log: OutboxMessage[] }>,
-  ): Promise<ClaimedDelivery[]> {
-    const { attempts, log } = await prepare(tx, rows);
-    const attempted = new Map(attempts.map((attempt) => [attempt.deliveryId, attempt]));
-    const ids = rows.map((row) => row.delivery_id);
-    await tx.manager.query(
-      `UPDATE "notify"."deliveries" d SET "state" = 'sending', "lease_owner" = $2, "lease_until" = now() + $3::int * interval '1 millisecond',
-           "attempts" = d."attempts" + CASE WHEN u.attempt THEN 1 ELSE 0 END,
-           "first_attempt_at" = coalesce(d."first_attempt_at", CASE WHEN u.attempt THEN now() END),
-           "last_attempt_at" = CASE WHEN u.attempt THEN now() ELSE d."last_attempt_at" END,
-           "template_id" = coalesce(u.template_id, d."template_id"), "template_version" = coalesce(u.template_version, d."template_version"),
-           "content_hmac" = coalesce(u.content_hmac, d."content_hmac"), "segments" = coalesce(u.segments, d."segments"), "updated_at" = now()
-         FROM unnest($1::uuid[], $4::boolean[], $5::text[], $6::text[], $7::text[], $8::int[])
-           AS u(delivery_id, attempt, template_id, template_version, content_hmac, segments)
-         WHERE d."delivery_id" = u.delivery_id`,
-      [
-        ids,
-        filter.owner,
-        filter.leaseMs,
-        ids.map((id) => attempted.has(id)),
-        ids.map((id) => attempted.get(id)?.templateId ?? null),
-        ids.map((id) => attempted.get(id)?.templateVersion ?? null),
-        ids.map((id) => attempted.get(id)?.contentHmac ?? null),
-        ids.map((id) => attempted.get(id)?.segments ?? null),
-      ],
-    );
-    await tx.appendOutbox(log);
-    return rows;
-  }
-
-  private claimBand(
-    tx: DeliveryTransaction,
-    filter: ClaimFilter,
-    band: string,
-    extra: unknown[],
-    limit: number,
-  ): Promise<ClaimedDelivery[]> {
-    return tx.manager.query<ClaimedDelivery[]>(
-      `WITH claimed AS (
-         SELECT d."delivery_id", d."state" FROM "notify"."deliveries" d
-         WHERE d."channel" = $1 AND d."state" IN ('queued', 'unknown') AND d."not_before" <= now() AND ${band}
-           AND (d."priority" = ${ACTIVATION_PRIORITY}
-                OR NOT EXISTS (SELECT 1 FROM "notify"."incidents" i WHERE i."incident_id" = d."incident_id" AND i."paused"))
-         ORDER BY d."priority", d."created_at"
-         LIMIT $2
-         FOR UPDATE OF d SKIP LOCKED)
-       SELECT d."delivery_id", d."notice_id", d."incident_id", d."person_id", d."channel", c."state" AS claimed_from,
-         d."recipient_ciphertext", d."recipient_masked", d."marker", d."attempts", d."first_attempt_at", d."priority",
-         n."kind", n."change", n."tier", n."language", n."revision", n."categories", n."new_categories", n."actions",
-         n."attack_vectors", n."msisdns_masked", n."detected_at", n."occurred_to", n."reference_code", n."enrollment_timed_out",
-         e."enrollment_id", e."activation_code_ciphertext", e."enroll_by", e."monitoring_months",
-         ac."challenge_id", ac."otp_ciphertext", ac."expires_at" AS otp_expires_at
-       FROM claimed c
-       JOIN "notify"."deliveries" d ON d."delivery_id" = c."delivery_id"
-       JOIN "notify"."notices" n ON n."notice_id" = d."notice_id"
-       -- One code per notice: its own exposure's (a widening revision reissues one for the same enrollment;
-       -- a protection follow-up is keyed <exposure key>#protection), else the enrollment's newest.
-       LEFT JOIN LATERAL (
-         SELECT * FROM "notify"."enrollments" en WHERE en."enrollment_id" = n."enrollment_id"
-         ORDER BY (en."exposure_idempotency_key" = n."idempotency_key"
-           OR en."exposure_idempotency_key" || '#protection' = n."idempotency_key") DESC, en."received_at" DESC
-         LIMIT 1) e ON true
-       LEFT JOIN "notify"."activation_challenges" ac ON ac."notice_id" = n."notice_id"
-       ORDER BY d."priority", d."created_at"`,
-      [filter.channel, limit, ...extra],
-    );
-  }
-
-  /** Records a new attempt on a delivery this instance holds (after reconciliation found no message). */
-  async recordAttempt(
-    owner: string,
-    attempt: AttemptRecord,
-    log: (revision: number) => OutboxMessage,
-  ): Promise<boolean> {
-    return this.inTransaction(async (tx) => {
-      const [rows] = await tx.manager.query<[{ revision: number }[], number]>(
-        `UPDATE "notify"."deliveries" d SET "attempts" = d."attempts" + 1, "last_attempt_at" = now(), "template_id" = $3,
-           "template_version" = $4, "content_hmac" = $5, "segments" = $6, "updated_at" = now()
-         FROM "notify"."notices" n
-         WHERE d."delivery_id" = $1 AND d."state" = 'sending' AND d."lease_owner" = $2 AND n."notice_id" = d."notice_id"
-         RETURNING n."revision"`,
-        [attempt.deliveryId, owner, attempt.templateId, attempt.templateVersion, attempt.contentHmac, attempt.segments],
-      );
-      const row = rows[0];
-      if (!row) return false;
-      await tx.appendOutbox([log(row.revision)]);
-      return true;
-    });
-  }
-
-  /** Applies answers to this instance's own attempts; a delivery it no longer holds is left alone. */
-  async applyTransitions(
-    tx: DeliveryTransaction,
-    owner: string,
-    transitions: Transition[],
-  ): Promise<ChangedDelivery[]> {
+  async applyTransitions(tx: DeliveryTransaction, transitions: Transition[]): Promise<ChangedDelivery[]> {
     if (transitions.length === 0) return [];
     const [rows] = await tx.manager.query<[ChangedDelivery[], number]>(
       `UPDATE "notify"."deliveries" d SET "state" = u.state, "provider_ref" = coalesce(u.provider_ref, d."provider_ref"),
          "provider_status" = coalesce(u.provider_status, d."provider_status"), "error_code" = u.error_code, "error_detail" = u.error_detail,
-         "not_before" = now() + coalesce(u.delay_ms, 0) * interval '1 millisecond', "segments" = coalesce(u.segments, d."segments"),
+         "not_before" = CASE WHEN u.after_lease THEN greatest(now(), coalesce(d."lease_until", now())) ELSE now() END
+           + coalesce(u.delay_ms, 0) * interval '1 millisecond', "segments" = coalesce(u.segments, d."segments"),
+         "absent_since" = CASE WHEN u.absent_since IS NOT NULL THEN u.absent_since ELSE d."absent_since" END,
          "lease_owner" = NULL, "lease_until" = NULL, "updated_at" = now(),
          "accepted_at" = coalesce(d."accepted_at", CASE WHEN u.provider_ref IS NOT NULL THEN now() END),
          "last_status_at" = CASE WHEN u.provider_ref IS NOT NULL THEN now() ELSE d."last_status_at" END,
          "final_at" = CASE WHEN u.state IN ('delivered', 'undelivered', 'failed', 'rejected') OR (d."channel" = 'email' AND u.state = 'sent')
                            THEN now() ELSE d."final_at" END
-       FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::int[])
-         AS u(delivery_id, state, provider_ref, provider_status, error_code, error_detail, delay_ms, segments),
+       FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::int[], $10::timestamptz[], $11::boolean[])
+         AS u(lease_id, delivery_id, state, provider_ref, provider_status, error_code, error_detail, delay_ms, segments, absent_since, after_lease),
          "notify"."notices" n
-       WHERE d."delivery_id" = u.delivery_id AND d."state" = 'sending' AND d."lease_owner" = $1 AND n."notice_id" = d."notice_id"
+       WHERE d."delivery_id" = u.delivery_id AND d."lease_id" = u.lease_id AND d."state" IN ('sending', 'unknown')
+         AND n."notice_id" = d."notice_id"
        RETURNING ${RETURNING_CHANGED}`,
       [
-        owner,
+        transitions.map((t) => t.leaseId),
         transitions.map((t) => t.deliveryId),
         transitions.map((t) => t.state),
         transitions.map((t) => t.providerRef ?? null),
@@ -359,6 +97,8 @@ export class DeliveryRepository {
         transitions.map((t) => t.errorDetail ?? null),
         transitions.map((t) => (t.delayMs === undefined ? null : Math.round(t.delayMs))),
         transitions.map((t) => t.segments ?? null),
+        transitions.map((t) => t.absentSince ?? null),
+        transitions.map((t) => t.delayAfterLease ?? false),
       ],
     );
     return rows;
@@ -411,11 +151,16 @@ export class DeliveryRepository {
     return { changed: rows, foreign };
   }
 
-  /** Attempts left without an answer by an instance that stopped: their outcome is now unknown. */
+  /**
+   * Attempts whose lease ran out (or, at start, this instance's own from its previous life): their
+   * outcome is unknown. No send of theirs can start any more (a send needs a permit under a live lease)
+   * and none can still be in flight once the lease is over, so the provider's list is searched a grace
+   * period after the lease's end, or after now for a restarting instance's rows (ADR 0011).
+   */
   async expireLeases(owner: string | null, graceMs: number): Promise<ChangedDelivery[]> {
     const [rows] = await this.dataSource.query<[ChangedDelivery[], number]>(
       `UPDATE "notify"."deliveries" d SET "state" = 'unknown', "lease_owner" = NULL, "lease_until" = NULL, "updated_at" = now(),
-         "not_before" = greatest(now(), coalesce(d."last_attempt_at", now()) + $2::int * interval '1 millisecond')
+         "not_before" = least(d."lease_until", now()) + $2::int * interval '1 millisecond'
        FROM "notify"."notices" n
        WHERE d."state" = 'sending' AND n."notice_id" = d."notice_id"
          AND (d."lease_until" < now() OR d."lease_owner" = $1)

@@ -4,12 +4,16 @@ import { DataSource } from 'typeorm';
 import type { NotifierConfig } from '../config';
 import { NoticeModule } from '../notice/notice.module';
 import { NOTIFIER_CONFIG } from '../shared/tokens';
+import { DeliveryClaimRepository } from './delivery-claim.repository';
 import { DeliveryRepository } from './delivery.repository';
+import { DeliveryWriter } from './delivery-writer';
 import { DispatchMetrics } from './dispatch.metrics';
 import { DispatchService } from './dispatch.service';
 import { NoticeRenderer } from './notice-renderer';
+import { Reconciler } from './reconciler';
 import { Scheduler } from './scheduler';
 import { SendBudget } from './send-budget';
+import { SendPermits } from './send-permits';
 import { SmtpEmailProvider } from './smtp-email.provider';
 import { TwilioSignatureGuard } from './twilio-signature.guard';
 import { TwilioSmsProvider } from './twilio-sms.provider';
@@ -23,6 +27,10 @@ const BUDGET_BURST_MS = 1000;
   controllers: [TwilioStatusController],
   providers: [
     DeliveryRepository,
+    DeliveryClaimRepository,
+    DeliveryWriter,
+    SendPermits,
+    Reconciler,
     DispatchService,
     Scheduler,
     TwilioSignatureGuard,

@@ -5,7 +5,7 @@ import { contentHmacOf } from '../shared/ids';
 import { activationSmsTemplate, emailTemplate, smsTemplate } from '../templates/registry';
 import { countSegments } from '../templates/segments';
 import type { EmailContent, NoticeContext, Purpose, TierName } from '../templates/template';
-import type { ClaimedDelivery } from './delivery.repository';
+import type { LockedDelivery } from './delivery.types';
 
 export type RenderedMessage =
   | { channel: 'sms'; body: string; segments: number; templateId: string; templateVersion: string; contentHmac: string }
@@ -44,7 +44,7 @@ export class NoticeRenderer {
     this.sealer = new ContactSealer(config.cipher);
   }
 
-  render(row: ClaimedDelivery, now = new Date()): RenderedMessage {
+  render(row: LockedDelivery, now = new Date()): RenderedMessage {
     if (row.kind === 'activation') return this.renderActivation(row, now);
     const purpose: Purpose =
       row.kind === 'protection' ? 'protection' : row.change === 'retracted' ? 'correction' : 'notice';
@@ -74,7 +74,7 @@ export class NoticeRenderer {
   }
 
   /** The one-time code SMS: only while the code still works, and only by SMS. */
-  private renderActivation(row: ClaimedDelivery, now: Date): RenderedMessage {
+  private renderActivation(row: LockedDelivery, now: Date): RenderedMessage {
     if (row.channel !== 'sms') throw new UnsendableMessage('NO_TEMPLATE', 'one-time codes go by SMS only');
     if (!row.challenge_id || !row.otp_ciphertext || !row.otp_expires_at)
       throw new UnsendableMessage('CODE_UNAVAILABLE', 'the one-time code is no longer held');
@@ -98,7 +98,7 @@ export class NoticeRenderer {
     };
   }
 
-  private context(row: ClaimedDelivery, tier: TierName): NoticeContext {
+  private context(row: LockedDelivery, tier: TierName): NoticeContext {
     const activationCode =
       row.enrollment_id && row.activation_code_ciphertext
         ? this.sealer.open(row.activation_code_ciphertext, SealedAad.activationCode(row.enrollment_id))

@@ -41,7 +41,7 @@ export class Scheduler implements OnApplicationBootstrap, OnApplicationShutdown 
   private readonly emailInFlight = new Set<Promise<void>>();
   private readonly pendingTimers = new Map<NodeJS.Timeout, string>();
   private bookedUntil = 0;
-  /** SMS create calls waiting for Twilio's answer. */
+  /** SMS sends between their request slot and Twilio's answer (permit, then the create call). */
   private requests = 0;
   private unsubscribe?: () => void;
   private readonly signalled = { sms: false, email: false };
@@ -144,7 +144,7 @@ export class Scheduler implements OnApplicationBootstrap, OnApplicationShutdown 
         ready.map(({ claimed: item, body }) => ({
           id: item.row.delivery_id,
           segments: body.segments,
-          send: () => this.withRequestSlot(() => this.dispatch.sendSms(item.row, body, this.countRequest)),
+          send: () => this.withRequestSlot(() => this.dispatch.sendSms(item.row, body)),
         })),
       );
     }
@@ -153,7 +153,13 @@ export class Scheduler implements OnApplicationBootstrap, OnApplicationShutdown 
   /** At most TWILIO_MAX_CONCURRENCY create calls of this instance wait for Twilio at once. */
   private async withRequestSlot(send: () => Promise<void>): Promise<void> {
     while (this.requests >= this.config.TWILIO_MAX_CONCURRENCY && this.running) await this.sleep(2);
-    await send();
+    // Taken before the send's first await (its permit), so sends waiting together cannot all pass the check.
+    this.requests += 1;
+    try {
+      await send();
+    } finally {
+      this.requests -= 1;
+    }
   }
 
   /**
@@ -193,7 +199,7 @@ export class Scheduler implements OnApplicationBootstrap, OnApplicationShutdown 
         {
           id: item.row.delivery_id,
           segments: message.segments,
-          send: () => this.withRequestSlot(() => this.dispatch.sendSms(item.row, message, this.countRequest)),
+          send: () => this.withRequestSlot(() => this.dispatch.sendSms(item.row, message)),
         },
       ]);
     } else {
@@ -256,11 +262,6 @@ export class Scheduler implements OnApplicationBootstrap, OnApplicationShutdown 
       }
     }
   }
-
-  /** Told by the dispatch service when a create call starts (+1) and when Twilio answered (-1). */
-  private readonly countRequest = (delta: 1 | -1): void => {
-    this.requests += delta;
-  };
 
   private track(set: Set<Promise<void>>, work: Promise<void>): void {
     const tracked = work.catch((error: unknown) => {

@@ -1,5 +1,6 @@
 import { BadRequestException, Controller, HttpCode, Post, Query, Req, UseGuards } from '@nestjs/common';
 import { DispatchService } from './dispatch.service';
+import { parseStatusCallback } from './twilio-status-callback';
 import { TwilioSignatureGuard, type TwilioRequest } from './twilio-signature.guard';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -14,6 +15,7 @@ export class TwilioStatusController {
   @UseGuards(TwilioSignatureGuard)
   async status(@Req() request: TwilioRequest, @Query('d') deliveryId: string | undefined): Promise<void> {
     if (!deliveryId || !UUID.test(deliveryId)) throw new BadRequestException('the callback URL names no delivery');
-    await this.dispatch.handleStatusCallback(deliveryId, request.twilioParams ?? {});
+    const callback = parseStatusCallback(request.twilioParams ?? {});
+    if (callback) await this.dispatch.handleStatus(deliveryId, callback, callback.state);
   }
 }

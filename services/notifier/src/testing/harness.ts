@@ -46,6 +46,7 @@ export async function freePort(): Promise<number> {
 
 export class NotifierHarness {
   app?: INestApplication;
+  private readonly others: INestApplication[] = [];
   readonly topics: NotifierTopics;
   private producer?: import('kafkajs').Producer;
 
@@ -125,8 +126,27 @@ export class NotifierHarness {
   }
 
   async stopNotifier(): Promise<void> {
+    await Promise.all(this.others.splice(0).map((app) => app.close()));
     await this.app?.close();
     this.app = undefined;
+  }
+
+  /**
+   * Starts one more notifier instance in this process: the same database, topics and consumer groups,
+   * its own instance id and port (Twilio's callbacks still go to the first instance's public URL).
+   */
+  async startAnotherInstance(name: string): Promise<INestApplication> {
+    const port = await freePort();
+    const config = loadNotifierConfig({
+      ...this.env,
+      PORT: String(port),
+      NOTIFIER_INSTANCE_ID: `${this.env.NOTIFIER_INSTANCE_ID ?? 'it'}-${name}`,
+    });
+    const { app } = await createNotifierApp(config, createLogger('notifier', config.LOG_LEVEL));
+    await app.listen(config.PORT, '127.0.0.1');
+    await app.startAllMicroservices();
+    this.others.push(app);
+    return app;
   }
 
   async send(topic: string, messages: { key: string; value: Buffer }[]): Promise<void> {
