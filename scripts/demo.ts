@@ -41,10 +41,11 @@ async function main(): Promise<void> {
   const dir = operatorDir(ROOT, subscribers);
   if (values.report) {
     const report = values.report;
-    await stage('notices and protection until every affected person is settled', () =>
+    const settled = await stage('notices and protection until every affected person is settled', () =>
       waitUntilSettled(db, report, deadline),
     );
     await printSummary(db, report);
+    if (!settled) process.exitCode = 1;
     await db.end();
     return;
   }
@@ -139,10 +140,11 @@ async function main(): Promise<void> {
   });
   await producer.disconnect();
 
-  await stage('notices and protection until every affected person is settled', () =>
+  const settled = await stage('notices and protection until every affected person is settled', () =>
     waitUntilSettled(db, incidentId, deadline),
   );
   await printSummary(db, incidentId);
+  if (!settled) process.exitCode = 1;
   await db.end();
 }
 
@@ -284,18 +286,36 @@ async function buckets(db: Client, incidentId: string): Promise<Buckets> {
   return rows[0]!;
 }
 
-async function waitUntilSettled(db: Client, incidentId: string, deadline: number): Promise<void> {
+/** How long the buckets may stay exactly as they are before the demo stops waiting and says so. */
+const STALL_MS = 5 * 60_000;
+
+/** True when every affected person is settled; false, after saying what it saw, at the deadline or a stall. */
+async function waitUntilSettled(db: Client, incidentId: string, deadline: number): Promise<boolean> {
+  let seen = '';
+  let changedAt = Date.now();
   for (;;) {
     const b = await buckets(db, incidentId);
     bar('people settled', b.affected - b.inProgress, b.affected);
-    if (b.inProgress === 0) break;
-    if (Date.now() > deadline) {
-      console.log(`\n  stopped waiting: ${b.inProgress} people still in progress (see npm run demo -- --timeout)`);
-      break;
+    if (b.inProgress === 0) {
+      process.stdout.write('\n');
+      return true;
+    }
+    const now = JSON.stringify(b);
+    if (now !== seen) {
+      seen = now;
+      changedAt = Date.now();
+    }
+    const stalled = Date.now() - changedAt > STALL_MS;
+    if (stalled || Date.now() > deadline) {
+      console.log(
+        `\n  stopped waiting (${stalled ? `nothing changed for ${STALL_MS / 60_000} minutes` : 'see --timeout'}): ` +
+          `${b.inProgress.toLocaleString('en')} people still in progress, buckets ${JSON.stringify(b)}. ` +
+          `The services' logs are in .run/; npm run demo -- --report ${incidentId} waits again.`,
+      );
+      return false;
     }
     await sleep(2000);
   }
-  process.stdout.write('\n');
 }
 
 async function printSummary(db: Client, incidentId: string): Promise<void> {
