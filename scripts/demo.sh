@@ -5,8 +5,13 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 cd "$ROOT"
+DEMO_STARTED_AT_MS=$(date +%s%3N)
+export DEMO_STARTED_AT_MS
+local_stack_env
 ensure_node_modules
-scripts/postgres.sh bnp
+# The operator's size and about how long the run takes, before anything starts (and bad options refused).
+node -r @swc-node/register scripts/demo-plan.ts "$@"
+scripts/postgres.sh "$(database_name)"
 scripts/kafka.sh start
 node -r @swc-node/register scripts/kafka-topics.ts
 stop_services

@@ -4,13 +4,13 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { create, toBinary, type MessageInitShape } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { AttackVector, BreachReportedSchema, PiiCategory, Region, Severity, Topics } from '@bnp/contracts';
 import { isQuiet, parseQuietHours } from '../services/notifier/src/dispatch/quiet-hours';
+import { formatMinutes, operatorDir, parseDemoOptions } from './demo-plan';
 
 const ROOT = join(__dirname, '..');
 const EXPOSURE = 'http://127.0.0.1:3002';
@@ -33,24 +33,19 @@ function bar(label: string, done: number, total: number): void {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      subscribers: { type: 'string', default: '200000' },
-      timeout: { type: 'string', default: '3600' },
-      // Waits for and summarises an incident the demo started before (after an interrupted run).
-      report: { type: 'string' },
-    },
-  });
-  const subscribers = Number(values.subscribers);
-  const deadline = Date.now() + Number(values.timeout) * 1000;
+  const values = parseDemoOptions(process.argv.slice(2));
+  const subscribers = values.subscribers;
+  const deadline = Date.now() + values.timeoutSeconds * 1000;
   const db = new Client({ connectionString: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/bnp' });
   await db.connect();
-  const dir = join(ROOT, '.cache', 'demo', String(subscribers));
+  const dir = operatorDir(ROOT, subscribers);
   if (values.report) {
-    await stage('notices and protection until every affected person is settled', () =>
-      waitUntilSettled(db, values.report!, deadline),
+    const report = values.report;
+    const settled = await stage('notices and protection until every affected person is settled', () =>
+      waitUntilSettled(db, report, deadline),
     );
-    await printSummary(db, values.report);
+    await printSummary(db, report);
+    if (!settled) process.exitCode = 1;
     await db.end();
     return;
   }
@@ -145,10 +140,11 @@ async function main(): Promise<void> {
   });
   await producer.disconnect();
 
-  await stage('notices and protection until every affected person is settled', () =>
+  const settled = await stage('notices and protection until every affected person is settled', () =>
     waitUntilSettled(db, incidentId, deadline),
   );
   await printSummary(db, incidentId);
+  if (!settled) process.exitCode = 1;
   await db.end();
 }
 
@@ -290,18 +286,36 @@ async function buckets(db: Client, incidentId: string): Promise<Buckets> {
   return rows[0]!;
 }
 
-async function waitUntilSettled(db: Client, incidentId: string, deadline: number): Promise<void> {
+/** How long the buckets may stay exactly as they are before the demo stops waiting and says so. */
+const STALL_MS = 5 * 60_000;
+
+/** True when every affected person is settled; false, after saying what it saw, at the deadline or a stall. */
+async function waitUntilSettled(db: Client, incidentId: string, deadline: number): Promise<boolean> {
+  let seen = '';
+  let changedAt = Date.now();
   for (;;) {
     const b = await buckets(db, incidentId);
     bar('people settled', b.affected - b.inProgress, b.affected);
-    if (b.inProgress === 0) break;
-    if (Date.now() > deadline) {
-      console.log(`\n  stopped waiting: ${b.inProgress} people still in progress (see npm run demo -- --timeout)`);
-      break;
+    if (b.inProgress === 0) {
+      process.stdout.write('\n');
+      return true;
     }
-    await sleep(5000);
+    const now = JSON.stringify(b);
+    if (now !== seen) {
+      seen = now;
+      changedAt = Date.now();
+    }
+    const stalled = Date.now() - changedAt > STALL_MS;
+    if (stalled || Date.now() > deadline) {
+      console.log(
+        `\n  stopped waiting (${stalled ? `nothing changed for ${STALL_MS / 60_000} minutes` : 'see --timeout'}): ` +
+          `${b.inProgress.toLocaleString('en')} people still in progress, buckets ${JSON.stringify(b)}. ` +
+          `The services' logs are in .run/; npm run demo -- --report ${incidentId} waits again.`,
+      );
+      return false;
+    }
+    await sleep(2000);
   }
-  process.stdout.write('\n');
 }
 
 async function printSummary(db: Client, incidentId: string): Promise<void> {
@@ -336,6 +350,9 @@ async function printSummary(db: Client, incidentId: string): Promise<void> {
   console.log(`Regulator deadline (PTA, 72 h from detection): ${deadline[0]?.deadline?.toISOString() ?? 'n/a'}`);
   console.log('Stage timings');
   console.table(stages.map((row) => ({ stage: row.stage, seconds: Math.round(row.seconds * 10) / 10 })));
+  const startedAt = Number(process.env.DEMO_STARTED_AT_MS);
+  if (startedAt > 0)
+    console.log(`The whole demo, from npm run demo: ${formatMinutes((Date.now() - startedAt) / 1000)}`);
   console.log(
     'Where to look: mail at http://127.0.0.1:1080, SMS at http://127.0.0.1:4010/__admin/messages, incident at ' +
       `${EXPOSURE}/incidents/${incidentId}`,

@@ -26,21 +26,26 @@ async function main(): Promise<void> {
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
-    for (const group of groups) {
-      const retryTopics = [1, 2, 3, 4, 5].map((tier) => retryTopic(group, tier)).filter((topic) => existing.has(topic));
-      const plan: [string, string[]][] = [
-        [group, contractTopics.filter((topic) => existing.has(topic))],
-        [`${group}.retry`, retryTopics],
-      ];
-      let skipped = 0;
-      for (const [groupId, topics] of plan) {
-        for (const { lag } of await groupBacklog(admin, groupId, topics)) skipped += lag;
-        await startGroupAtEnd(kafka, groupId, topics);
-      }
-      console.log(
-        `[bnp] consumer group ${group}: moved to the end of every contract topic (${skipped.toLocaleString('en')} messages it had not committed)`,
-      );
-    }
+    // The groups are independent, and each join waits out a rebalance delay: all at once.
+    await Promise.all(
+      groups.map(async (group) => {
+        const retryTopics = [1, 2, 3, 4, 5]
+          .map((tier) => retryTopic(group, tier))
+          .filter((topic) => existing.has(topic));
+        const plan: [string, string[]][] = [
+          [group, contractTopics.filter((topic) => existing.has(topic))],
+          [`${group}.retry`, retryTopics],
+        ];
+        let skipped = 0;
+        for (const [groupId, topics] of plan) {
+          for (const { lag } of await groupBacklog(admin, groupId, topics)) skipped += lag;
+          await startGroupAtEnd(kafka, groupId, topics);
+        }
+        console.log(
+          `[bnp] consumer group ${group}: moved to the end of every contract topic (${skipped.toLocaleString('en')} messages it had not committed)`,
+        );
+      }),
+    );
   } finally {
     await admin.disconnect();
   }

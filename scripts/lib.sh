@@ -19,6 +19,20 @@ ensure_node_modules() {
   fi
 }
 
+# The local stack's broker and database. A second work tree beside the default one sets KAFKA_PORT (or
+# KAFKA_BROKERS) and DATABASE_URL; the services' and stand-ins' HTTP ports stay fixed (scripts/services.txt).
+local_stack_env() {
+  export KAFKA_PORT=${KAFKA_PORT:-9092}
+  export KAFKA_BROKERS=${KAFKA_BROKERS:-127.0.0.1:$KAFKA_PORT}
+  export DATABASE_URL=${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/bnp}
+}
+
+# The database name in DATABASE_URL (postgres://user@host:port/NAME?options).
+database_name() {
+  local url=${DATABASE_URL%%\?*}
+  echo "${url##*/}"
+}
+
 pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
 # Waits until a TCP port accepts connections. usage: wait_port host port seconds name

@@ -4,9 +4,10 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 cd "$ROOT"
+local_stack_env
 
 ensure_node_modules
-scripts/postgres.sh bnp
+scripts/postgres.sh "$(database_name)"
 scripts/kafka.sh start
 node -r @swc-node/register scripts/kafka-topics.ts
 node -r @swc-node/register scripts/migrate.ts
@@ -66,8 +67,8 @@ done < scripts/services.txt
 
 echo
 echo "Local stack is up:"
-echo "  PostgreSQL         postgres://postgres@127.0.0.1:5432/bnp"
-echo "  Kafka (KRaft)      127.0.0.1:9092"
+echo "  PostgreSQL         $DATABASE_URL"
+echo "  Kafka (KRaft)      $KAFKA_BROKERS"
 for line in "${urls[@]}"; do echo "  $line"; done
 echo "  twilio-stand-in    http://127.0.0.1:4010  (messages: /__admin/messages, stats: /__admin/stats)"
 echo "  smtp-sink          smtp://127.0.0.1:1025, mail at http://127.0.0.1:1080"

@@ -4,6 +4,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 cd "$ROOT"
+local_stack_env
 
 stop_services
 scripts/kafka.sh stop

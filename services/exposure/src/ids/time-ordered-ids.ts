@@ -12,7 +12,7 @@ export const IDS_PER_STATEMENT = 2 ** 32;
  *
  * Why not a function called per row (exposure.uuid_v7(), which this replaced): it drew 16 bytes from OpenSSL and
  * formatted them for every row, 2.5 µs a row on the 2-core machine, 9.7 s of a 10M-subscriber revision's 3.6M
- * exposure ids (ADR 10). Here the random bits are drawn once and a row costs a counter and a text-to-uuid cast.
+ * exposure ids (ADR 20). Here the random bits are drawn once and a row costs a counter and a text-to-uuid cast.
  */
 export function uuidV7Prefix(now: number = Date.now(), random: Buffer = randomBytes(6)): string {
   if (!Number.isSafeInteger(now) || now < 0 || now >= 2 ** 48) throw new RangeError(`not a 48-bit millisecond: ${now}`);

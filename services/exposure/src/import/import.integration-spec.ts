@@ -158,7 +158,7 @@ describe('bulk import into the real PostgreSQL', () => {
     const b1 = await subscriberRow(id('B1'));
     expect(a1?.person_id).toBe(a2?.person_id);
     expect(b1?.person_id).not.toBe(a1?.person_id);
-    // Time-ordered ids (UUIDv7): people written together are neighbours in the persons index (ADR 10).
+    // Time-ordered ids (UUIDv7): people written together are neighbours in the persons index (ADR 20).
     const uuidV7 = expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab]/);
     expect([a1?.person_id, b1?.person_id]).toEqual([uuidV7, uuidV7]);
     expect([a2?.region, a2?.line_type, a2?.account_status]).toEqual([

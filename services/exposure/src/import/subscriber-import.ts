@@ -198,7 +198,7 @@ WHERE r.rank > 1 AND r.line = s.line`;
  * email gives the email, and a row without one never erases a stored email (SIM rows of one person often carry it on
  * one account only). A new person gets a time-ordered id (UUIDv7, one prefix per chunk and a counter: `uuidV7Sql`),
  * so people imported together are neighbours in the persons index, which the fan-out's lookups walk in id order
- * (ADR 10); an existing one keeps its id and its CNIC envelope. The name cannot be compared without decrypting, so
+ * (ADR 20); an existing one keeps its id and its CNIC envelope. The name cannot be compared without decrypting, so
  * existing persons are always rewritten (see ADR 0008). Rows marked keep_person (never from a file) leave their
  * existing person as it is.
  */

@@ -3,7 +3,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * The fan-out's progress moves from every event row (published_at, held, and a partial index over
  * them) to the revision row: a cursor over the revision's event ids, how many were acknowledged and
- * when the last was. See docs/adr/0009-transactional-outbox.md.
+ * when the last was. See docs/adr/0018-exposure-fan-out.md.
  */
 export class FanOutByRevision1796248800000 implements MigrationInterface {
   name = 'FanOutByRevision1796248800000';

@@ -12,7 +12,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  *   an exposure up by it here).
  * policy_version and dry_run leave exposure_events: they are the revision's, and the relay takes them
  * from the revision row. Measured at 1M subscribers (371k people): the events insert 2.8 s -> 1.25 s,
- * the exposures insert 4.0 s -> 2.4 s. See docs/adr/0010-exposure-resolution-performance.md.
+ * the exposures insert 4.0 s -> 2.4 s. See docs/adr/0020-exposure-writes.md.
  */
 export class LeanerExposureWrites1796250600000 implements MigrationInterface {
   name = 'LeanerExposureWrites1796250600000';

@@ -2,7 +2,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * exposure.uuid_v7() made one id per call from 16 bytes of OpenSSL randomness, 2.5 µs a row; the resolution and the
- * import now number a statement's rows after one prefix instead (`uuidV7Sql`, ADR 10), and nothing calls it. It goes,
+ * import now number a statement's rows after one prefix instead (`uuidV7Sql`, ADR 20), and nothing calls it. It goes,
  * so that there is one way to make these ids, not a slow one beside it.
  */
 export class DropPerRowUuidV71796601600000 implements MigrationInterface {

@@ -14,7 +14,7 @@ export class SqlParams {
 
 /**
  * SQL that selects (subscriber_id, categories) for every record a revision's compromised assets cover.
- * Semantics (see README "Exposure semantics"): a holding counts when its records started on or before
+ * Semantics (see docs/exposure.md, "Exposure semantics"): a holding counts when its records started on or before
  * the end of the breach and it matches the asset's scope; the categories are the asset's categories
  * that were taken (all of them when the event lists none).
  */
