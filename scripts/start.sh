@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Brings the whole local stack up: PostgreSQL, Kafka (KRaft), topics, migrations, the provider
+# Brings the whole local stack up: PostgreSQL, Kafka (KRaft), Keycloak (realm bnp), topics, migrations, the provider
 # stand-ins and every service, then prints where each listens. `npm stop` takes it down.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -9,6 +9,7 @@ local_stack_env
 ensure_node_modules
 scripts/postgres.sh "$(database_name)"
 scripts/kafka.sh start
+scripts/keycloak.sh start
 node -r @swc-node/register scripts/kafka-topics.ts
 node -r @swc-node/register scripts/migrate.ts
 
@@ -69,6 +70,7 @@ echo
 echo "Local stack is up:"
 echo "  PostgreSQL         $DATABASE_URL"
 echo "  Kafka (KRaft)      $KAFKA_BROKERS"
+echo "  Keycloak (OIDC)    http://127.0.0.1:${KEYCLOAK_PORT:-8180}/realms/bnp  (admin console /admin, admin/admin; users: docs/identity.md)"
 for line in "${urls[@]}"; do echo "  $line"; done
 echo "  twilio-stand-in    http://127.0.0.1:4010  (messages: /__admin/messages, stats: /__admin/stats)"
 echo "  smtp-sink          smtp://127.0.0.1:1025, mail at http://127.0.0.1:1080"
