@@ -39,6 +39,8 @@ describe.each([
         TWILIO_REQUEST_TIMEOUT_MS: '800',
         NOTIFIER_LEASE_MS: '2000',
         NOTIFIER_RECONCILE_GRACE_MS: '300',
+        // Two instances share the machine's PostgreSQL with every other suite: 10 connections each.
+        DATABASE_POOL_SIZE: '10',
       },
     });
     await h.startNotifier();
