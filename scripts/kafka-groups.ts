@@ -1,7 +1,8 @@
 // Moves local consumer groups past everything already on the broker (`npm run demo` does this before it
 // starts the stack): a dev broker also carries what tests and benchmarks produced, encrypted with other
 // keys, and a service would otherwise read and dead-letter all of it before the demo's own events.
-// The groups must have no live members (stop the services first).
+// The groups must have no live members (stop the services first): the move waits, with a deadline, until
+// they have none, sets their offsets with the admin API and checks that no member is left.
 //   node -r @swc-node/register scripts/kafka-groups.ts group [group...]
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,21 +27,26 @@ async function main(): Promise<void> {
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
-    for (const group of groups) {
-      const retryTopics = [1, 2, 3, 4, 5].map((tier) => retryTopic(group, tier)).filter((topic) => existing.has(topic));
-      const plan: [string, string[]][] = [
-        [group, contractTopics.filter((topic) => existing.has(topic))],
-        [`${group}.retry`, retryTopics],
-      ];
-      let skipped = 0;
-      for (const [groupId, topics] of plan) {
-        for (const { lag } of await groupBacklog(admin, groupId, topics)) skipped += lag;
-        await startGroupAtEnd(kafka, groupId, topics);
-      }
-      console.log(
-        `[bnp] consumer group ${group}: moved to the end of every contract topic (${skipped.toLocaleString('en')} messages it had not committed)`,
-      );
-    }
+    // Groups are moved side by side: each topic of a group costs the admin API a join of a few seconds.
+    await Promise.all(
+      groups.map(async (group) => {
+        const retryTopics = [1, 2, 3, 4, 5]
+          .map((tier) => retryTopic(group, tier))
+          .filter((topic) => existing.has(topic));
+        const plan: [string, string[]][] = [
+          [group, contractTopics.filter((topic) => existing.has(topic))],
+          [`${group}.retry`, retryTopics],
+        ];
+        let skipped = 0;
+        for (const [groupId, topics] of plan) {
+          for (const { lag } of await groupBacklog(admin, groupId, topics)) skipped += lag;
+          await startGroupAtEnd(kafka, groupId, topics);
+        }
+        console.log(
+          `[bnp] consumer group ${group}: moved to the end of every contract topic (${skipped.toLocaleString('en')} messages it had not committed)`,
+        );
+      }),
+    );
   } finally {
     await admin.disconnect();
   }
