@@ -16,6 +16,8 @@ stop_services
 scripts/kafka.sh start
 export KAFKA_BROKERS=${KAFKA_BROKERS:-127.0.0.1:${KAFKA_PORT:-9092}}
 node -r @swc-node/register scripts/kafka-topics.ts
+# A fresh broker loads its group coordinator at the first group request: made ready before any benchmark.
+node -r @swc-node/register test/warm-up-group.ts
 
 quick=0
 args=()

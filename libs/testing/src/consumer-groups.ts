@@ -128,7 +128,12 @@ export async function startGroupAtEnd(
   await admin.connect();
   try {
     const wanted = new Map<string, string>();
-    const committed = await admin.fetchOffsets({ groupId, topics });
+    // A fresh broker answers NOT_COORDINATOR while it loads __consumer_offsets: asked again until the deadline.
+    const committed = await answered(
+      () => admin.fetchOffsets({ groupId, topics }),
+      `the coordinator of group ${groupId} to answer`,
+      timeoutMs,
+    );
     for (const topic of topics) {
       const ends = await admin.fetchTopicOffsets(topic);
       const done = committed.find((entry) => entry.topic === topic)?.partitions ?? [];
@@ -152,7 +157,11 @@ export async function startGroupAtEnd(
       );
     }
     await waitForEmptyGroup(admin, groupId, timeoutMs);
-    const after = await admin.fetchOffsets({ groupId, topics });
+    const after = await answered(
+      () => admin.fetchOffsets({ groupId, topics }),
+      `the committed offsets of group ${groupId}`,
+      timeoutMs,
+    );
     const wrong = after.flatMap(({ topic, partitions }) =>
       partitions
         .filter(({ partition, offset }) => {
@@ -204,6 +213,11 @@ export async function waitForConsumed(
   for (const { topic, partition, offset } of sent) {
     await waitForCommittedPast(admin, groupId, topic, partition, offset, timeoutMs);
   }
+}
+
+/** Asks until `ask` answers (retrying errors such as a coordinator still loading), or fails with its last error. */
+async function answered<T extends object>(ask: () => Promise<T>, what: string, timeoutMs: number): Promise<T> {
+  return waitFor(ask, what, { timeoutMs, intervalMs: 250 });
 }
 
 async function withDeadline<T>(

@@ -710,7 +710,10 @@ describe('fraud-guard', () => {
       expect(Number(overTheHour.headers['retry-after'])).toBeGreaterThan(3500);
 
       await waitForApp(() => codesSent() === 3 || undefined, 'three codes sent');
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      // The marker that publishing went past the refused requests: another person's code, asked for now, is out.
+      const otherNumber = newMsisdn();
+      const other = await enroll([otherNumber]);
+      await issued((await activate(other.code, otherNumber).expect(202)).body.challengeId);
       expect(codesSent()).toBe(3);
       // Refused requests are not failed attempts: the latest code activates.
       const activated = await confirm(person.code, await otpOf(third.body.challengeId)).expect(200);
@@ -774,8 +777,6 @@ describe('fraud-guard', () => {
     });
   });
   describe('pause and resume', () => {
-    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
     it('holds the commands and partner enrollments of a paused incident, sends each once on resume, and obeys only its newest control', async () => {
       const incidentId = `INC-${randomUUID().slice(0, 8)}`;
       const [resumedElsewhere, pausedElsewhere] = [
@@ -831,8 +832,15 @@ describe('fraud-guard', () => {
         "the other incidents' controls",
       );
       expect(await controlRow(incidentId)).toEqual({ paused: true, control_id: pauseId });
-      // Many scheduler rounds (100 ms) and partner retry delays: nothing may leave meanwhile.
-      await sleep(2000);
+      // The marker that the command scheduler and the partner worker went past the held work: a person of
+      // an incident that is not paused, exposed now, has their command sent and their partner enrollment done.
+      const sentinel = exposure({ incidentId: resumedElsewhere });
+      await send(sentinel);
+      await waitForApp(() => commandsFor(sentinel.personId).length > 0, "the other incident's command");
+      await waitForApp(async () => {
+        const [row] = await enrollmentRows(resumedElsewhere);
+        return row !== undefined && (await partnerTasks([row.id]))[0]?.status === 'DONE';
+      }, "the other incident's partner enrollment");
 
       expect(commandsFor(high.personId)).toEqual([]);
       expect(commandsFor(critical.personId)).toEqual([]);
