@@ -172,7 +172,11 @@ async function waitForRevision(db: Client, incidentId: string, revision: number,
       );
       return;
     }
-    if (Date.now() > deadline) throw new Error(`revision ${revision} was not resolved in time`);
+    if (Date.now() > deadline) {
+      throw new Error(
+        `revision ${revision} of ${incidentId} was not resolved in time; saw ${await pipelineState(db, incidentId)}`,
+      );
+    }
     await sleep(500);
   }
 }
@@ -290,18 +294,35 @@ async function buckets(db: Client, incidentId: string): Promise<Buckets> {
   return rows[0]!;
 }
 
+/** Waits for every person to be settled; past the deadline it says who is not and the run exits non-zero. */
 async function waitUntilSettled(db: Client, incidentId: string, deadline: number): Promise<void> {
   for (;;) {
     const b = await buckets(db, incidentId);
     bar('people settled', b.affected - b.inProgress, b.affected);
     if (b.inProgress === 0) break;
     if (Date.now() > deadline) {
-      console.log(`\n  stopped waiting: ${b.inProgress} people still in progress (see npm run demo -- --timeout)`);
+      console.error(
+        `\n  stopped waiting: ${b.inProgress} people still in progress (see npm run demo -- --timeout); ` +
+          `saw ${await pipelineState(db, incidentId)}`,
+      );
+      process.exitCode = 1;
       break;
     }
     await sleep(5000);
   }
   process.stdout.write('\n');
+}
+
+/** The incident's revisions, notices and deliveries by state, for a wait that expired. */
+async function pipelineState(db: Client, incidentId: string): Promise<string> {
+  const { rows } = await db.query<{ what: string; count: number }>(
+    `SELECT 'revision ' || revision || ' ' || status AS what, events AS count FROM exposure.revisions WHERE incident_id = $1
+     UNION ALL SELECT 'resolution job ' || revision || ' ' || status, attempts FROM exposure.resolution_jobs WHERE incident_id = $1
+     UNION ALL SELECT 'notices ' || outcome, count(*)::int FROM notify.notices WHERE incident_id = $1 GROUP BY outcome
+     UNION ALL SELECT channel || ' ' || state, count(*)::int FROM notify.deliveries WHERE incident_id = $1 GROUP BY channel, state`,
+    [incidentId],
+  );
+  return rows.length > 0 ? rows.map((row) => `${row.what}: ${row.count}`).join(', ') : 'nothing recorded for it yet';
 }
 
 async function printSummary(db: Client, incidentId: string): Promise<void> {
