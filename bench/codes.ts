@@ -6,10 +6,11 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { BENCH_RESULTS_DIR } from './lib/bench-env';
 import { ActivationCodeMinter, CODE_BITS, SecretHasher } from '../services/fraud-guard/src/activation/activation-code';
 
 function argument(name: string, fallback: number): number {
-  const index = process.argv.indexOf(`--${name}`);
+  const index = process.argv.lastIndexOf(`--${name}`);
   const value = index >= 0 ? Number(process.argv[index + 1]) : fallback;
   if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a positive integer`);
   return value;
@@ -79,7 +80,7 @@ function main(): void {
     node: process.version,
     measured_at: new Date().toISOString(),
   };
-  const directory = join(__dirname, 'results');
+  const directory = BENCH_RESULTS_DIR;
   mkdirSync(directory, { recursive: true });
   writeFileSync(join(directory, 'codes.json'), `${JSON.stringify(results, null, 2)}\n`);
   console.log(JSON.stringify(results, null, 2));

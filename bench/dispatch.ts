@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { PiiCategory, RiskTier } from '@bnp/contracts';
 import { deadLetterTopic, retryTopic } from '@bnp/messaging';
-import { TEST_PII_KEYS } from '@bnp/testing';
+import { TEST_PII_KEYS, describeLag } from '@bnp/testing';
 import { createSmtpSink } from '../deploy/local/smtp-sink/src';
 import { createTwilioStandIn, type StoredMessage } from '../deploy/local/twilio-stand-in/src';
 import { enrollmentCreated, personExposed, type ExposureEvent } from '../services/notifier/src/testing/events';
@@ -23,6 +23,7 @@ import {
 import { noticeIdOf, referenceCodeOf } from '../services/notifier/src/shared/ids';
 import { notifierTopics } from '../services/notifier/src/shared/topics';
 import { freshBenchDatabase } from './lib/bench-db';
+import { BENCH_RESULTS_DIR } from './lib/bench-env';
 import { startService } from './lib/processes';
 
 const TIERS: { tier: RiskTier; share: number; categories: PiiCategory[] }[] = [
@@ -127,7 +128,7 @@ async function main(): Promise<void> {
   const run = randomUUID().slice(0, 8);
   const random = prng(20260304);
 
-  const { url, db, drop } = await freshBenchDatabase('bnp_bench_dispatch');
+  const { url, db, drop } = await freshBenchDatabase('dispatch');
   const standIn = await createTwilioStandIn({
     host: '127.0.0.1',
     port: 0,
@@ -173,6 +174,20 @@ async function main(): Promise<void> {
   });
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
+  /** What the notifier was doing, for a wait that expired: its notices and deliveries, its group's lag, its log. */
+  const explain = async (incidentId: string) => {
+    const states = await db.query<{ what: string; count: number }>(
+      `SELECT 'notice:' || state AS what, count(*)::int AS count FROM notify.notices WHERE incident_id = $1 GROUP BY state
+       UNION ALL SELECT channel || ':' || state, count(*)::int FROM notify.deliveries WHERE incident_id = $1 GROUP BY channel, state
+       UNION ALL SELECT 'outbox', count(*)::int FROM notify.outbox`,
+      [incidentId],
+    );
+    const rows = states.rows.map((row) => `${row.what}=${row.count}`).join(' ') || 'no notices';
+    const lag = await describeLag(kafka, groups[0]!, [topics.exposure, topics.fraudEnrollments]).catch(
+      (error: unknown) => `lag unknown: ${String(error)}`,
+    );
+    return `${rows}; ${lag}; ${notifier.lastLines()}`;
+  };
 
   try {
     // 1. Latency: small incidents one after another on an idle system, event on Kafka -> first SMS accepted.
@@ -199,7 +214,11 @@ async function main(): Promise<void> {
         first = standIn.store.all().find((message) => numbers.has(message.to));
         if (!first) await sleep(2);
       }
-      if (!first) throw new Error(`no SMS for latency incident ${i}`);
+      if (!first) {
+        throw new Error(
+          `no SMS within 60 s for latency incident ${i} (${numbers.size} numbers); saw ${await explain(`LAT-${run}-${i}`)}`,
+        );
+      }
       latencies.push(first.dateCreated - producedAt);
       while (
         standIn.store.all().filter((message) => numbers.has(message.to)).length < numbers.size &&
@@ -238,6 +257,9 @@ async function main(): Promise<void> {
     let lastCount = -1;
     let stableSince = Date.now();
     let lastProgress = Date.now();
+    // Never forever: three times what the rate limit allows (2.5 segments an SMS) plus ten minutes.
+    const giveUpAt = producedAt + 3 * ((expectedSms * 2.5) / limit) * 1000 + 10 * 60_000;
+    let stuck = '';
     for (;;) {
       await sleep(1000);
       const count = standIn.store.size;
@@ -263,7 +285,12 @@ async function main(): Promise<void> {
       }
       // Done when everything expected arrived and nothing more came for a while (a late duplicate would).
       if (count >= expectedSms && Date.now() - stableSince > 5000) break;
-      if (Date.now() - stableSince > 120_000) break; // stuck: report what was lost
+      if (Date.now() - stableSince > 120_000 || Date.now() > giveUpAt) {
+        // Stuck (or far too slow): the figures below still say what was lost; then the run fails with why.
+        const why = Date.now() > giveUpAt ? 'the deadline passed' : 'no SMS for 120 s';
+        stuck = `${count} of ${expectedSms} SMS accepted when ${why}; saw ${await explain(incidentId)}`;
+        break;
+      }
     }
     const seconds = (Date.now() - producedAt) / 1000;
 
@@ -344,9 +371,11 @@ async function main(): Promise<void> {
       measured_at: new Date().toISOString(),
       note: "achieved_sps: segments released per second by the stand-in's sender queue (first to last release); duplicates and lost: the stand-in's message list against the held numbers; priority_violations: LOW/MEDIUM SMS accepted before the last CRITICAL; p50_first_sms_ms: exposure event produced -> first SMS accepted, over small incidents on an idle system.",
     };
-    mkdirSync(join(__dirname, 'results'), { recursive: true });
-    writeFileSync(join(__dirname, 'results', 'dispatch.json'), `${JSON.stringify(result, null, 2)}\n`);
+    mkdirSync(BENCH_RESULTS_DIR, { recursive: true });
+    writeFileSync(join(BENCH_RESULTS_DIR, 'dispatch.json'), `${JSON.stringify(result, null, 2)}\n`);
     console.log(JSON.stringify(result, null, 2));
+    if (stuck) throw new Error(`dispatch benchmark did not finish: ${stuck}`);
+    if (lost > 0 || duplicates > 0) process.exitCode = 1;
   } finally {
     await producer.disconnect();
     await notifier.stop();

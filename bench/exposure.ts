@@ -8,11 +8,12 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { create, toBinary } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
-import { Kafka, logLevel } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import type { Client } from 'pg';
 import { BreachReportedSchema, PiiCategory, Region, Severity, Topics } from '@bnp/contracts';
-import { TEST_PII_KEYS, startGroupAtEnd } from '@bnp/testing';
+import { TEST_PII_KEYS, describeGroup, groupMembers, startGroupAtEnd, waitFor } from '@bnp/testing';
 import { freshBenchDatabase, waitUntilFannedOut } from './lib/bench-db';
+import { BENCH_RESULTS_DIR, benchKafka } from './lib/bench-env';
 import { averageExposureRecordSize, kafkaProducerPerformance } from './lib/kafka-reference';
 import { startService, type ServiceProcess } from './lib/processes';
 import { BENCH_ASSETS, generateSqlOperator } from './lib/sql-operator';
@@ -29,7 +30,7 @@ async function main(): Promise<void> {
   const subscribers = Number(values.subscribers);
   // --keep-operator: generate the operator once per size and keep its database for the next run.
   const { url, db, reused, drop } = await freshBenchDatabase(
-    values['keep-operator'] ? `bnp_bench_exposure_${subscribers}` : 'bnp_bench_exposure',
+    values['keep-operator'] ? `exposure_${subscribers}` : 'exposure',
     values['keep-operator'],
   );
 
@@ -53,13 +54,26 @@ async function main(): Promise<void> {
     EXPOSURE_CONSUMER_GROUP: `bench-exposure-${run}`,
     GATE_MAX_PEOPLE_WITHOUT_APPROVAL: String(1_000_000_000),
   };
-  const kafka = new Kafka({ brokers: ['127.0.0.1:9092'], clientId: 'bench', logLevel: logLevel.NOTHING });
-  await startGroupAtEnd(kafka, env.INTAKE_CONSUMER_GROUP, [Topics.breachEvents]);
-  await startGroupAtEnd(kafka, env.EXPOSURE_CONSUMER_GROUP, [Topics.incidentRevisions, Topics.inventoryChanges]);
+  const kafka = benchKafka('bench');
+  const groupTopics: Record<string, string[]> = {
+    [env.INTAKE_CONSUMER_GROUP]: [Topics.breachEvents],
+    [env.EXPOSURE_CONSUMER_GROUP]: [Topics.incidentRevisions, Topics.inventoryChanges],
+  };
+  // Set with the admin API on the empty groups, which are checked to be empty again afterwards: the
+  // services must be the only members, or the breach event can land on a partition nobody reads.
+  for (const [group, topics] of Object.entries(groupTopics)) await startGroupAtEnd(kafka, group, topics);
   const services: ServiceProcess[] = [
-    await startService('breach-intake', 3101, env),
-    await startService('exposure', 3102, env),
+    await startService('breach-intake', 0, env),
+    await startService('exposure', 0, env),
   ];
+  const admin = kafka.admin();
+  await admin.connect();
+  const explain = async () => {
+    const groups = await Promise.all(
+      Object.entries(groupTopics).map(([group, topics]) => describeGroup(admin, group, topics)),
+    );
+    return [...groups, ...services.map((service) => service.lastLines())].join('; ');
+  };
 
   // The breach (about a third of subscribers): CRM records of Sindh and Khyber Pakhtunkhwa, Balochistan's wallets.
   const incidentId = `BENCH-${run}`;
@@ -80,7 +94,7 @@ async function main(): Promise<void> {
       { assetId: 'wallet.accounts', scope: { kind: { case: 'regions', value: { regions: [Region.BALOCHISTAN] } } } },
     ],
   });
-  await waitForStableGroups(kafka, [env.INTAKE_CONSUMER_GROUP, env.EXPOSURE_CONSUMER_GROUP]);
+  await waitForStableGroups(kafka, groupTopics, explain);
   const producer = kafka.producer();
   await producer.connect();
   const sentAt = new Date();
@@ -91,7 +105,10 @@ async function main(): Promise<void> {
   });
   await producer.disconnect();
 
-  const { events, lastAck } = await waitUntilFannedOut(db, incidentId);
+  // Generous for a loaded machine (10M subscribers took about 3 minutes on an idle one), but never forever.
+  const timeoutMs = 5 * 60_000 + subscribers * 0.2;
+  const { events, lastAck } = await waitUntilFannedOut(db, incidentId, { timeoutMs, explain });
+  await admin.disconnect();
   const seconds = (lastAck - sentAt.getTime()) / 1000;
   const stages = (
     await db.query<{ computed: Date; compute_ms: number; steps: Record<string, number> }>(
@@ -153,8 +170,8 @@ async function main(): Promise<void> {
     measured_at: new Date().toISOString(),
     note: 'seconds: BreachReported produced -> last exposure.v1 acknowledged (intake, resolution job, fan-out). fan_out: resolution committed -> last acknowledged. baseline: one bare INSERT ... SELECT of the per-person set. kafka_reference: ProducerPerformance (JVM client) writing as many records of the same mean size, acks=all; floor_ratio: max(baseline, that) / baseline, the best ratio any implementation could reach on this machine and broker; gated_floor_ratio: (baseline + that) / baseline, the best for one that counts a revision before sending it, as the release gate does.',
   };
-  mkdirSync(join(__dirname, 'results'), { recursive: true });
-  writeFileSync(join(__dirname, 'results', 'exposure.json'), `${JSON.stringify(result, null, 2)}\n`);
+  mkdirSync(BENCH_RESULTS_DIR, { recursive: true });
+  writeFileSync(join(BENCH_RESULTS_DIR, 'exposure.json'), `${JSON.stringify(result, null, 2)}\n`);
   console.log(JSON.stringify(result, null, 2));
   if (!result.same_set) process.exitCode = 1;
 }
@@ -173,23 +190,44 @@ async function clearEarlierRuns(db: Client): Promise<void> {
   for (const { name } of rows) await db.query(`VACUUM ANALYZE exposure."${name}"`);
 }
 
-/** Measures the pipeline, not the consumer groups' first join: wait until both groups are Stable. */
-async function waitForStableGroups(kafka: Kafka, groupIds: string[]): Promise<void> {
+/**
+ * Measures the pipeline, not the consumer groups' first join: waits until each group is Stable with
+ * every partition of its topics held by a member, or fails with the groups' members and lag.
+ */
+async function waitForStableGroups(
+  kafka: Kafka,
+  groupTopics: Record<string, string[]>,
+  explain: () => Promise<string>,
+): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const { groups } = await admin.describeGroups(groupIds);
-    if (groups.every((group) => group.state === 'Stable')) break;
-    if (Date.now() > deadline) {
-      console.warn(
-        `[bench] consumer groups not stable after 60 s: ${groups.map((g) => `${g.groupId}=${g.state}`).join(', ')}`,
-      );
-      break;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
+  try {
+    const partitions = Object.fromEntries(
+      await Promise.all(
+        Object.entries(groupTopics).map(async ([group, topics]) => {
+          const counts = await Promise.all(topics.map(async (topic) => (await admin.fetchTopicOffsets(topic)).length));
+          return [group, counts.reduce((sum, count) => sum + count, 0)] as const;
+        }),
+      ),
+    );
+    await waitFor(
+      async () => {
+        for (const group of Object.keys(groupTopics)) {
+          const { state, members } = await groupMembers(admin, group);
+          const held = members.reduce(
+            (sum, { assignment }) => sum + Object.values(assignment).reduce((n, list) => n + list.length, 0),
+            0,
+          );
+          if (state !== 'Stable' || held < (partitions[group] ?? 0)) return false;
+        }
+        return true;
+      },
+      `consumer groups ${Object.keys(groupTopics).join(', ')} to be Stable with every partition held`,
+      { timeoutMs: 120_000, intervalMs: 200, explain },
+    );
+  } finally {
+    await admin.disconnect();
   }
-  await admin.disconnect();
 }
 
 main().catch((error: unknown) => {

@@ -6,10 +6,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Kafka, logLevel } from 'kafkajs';
 import { PiiCategory, Topics } from '@bnp/contracts';
-import { TEST_PII_KEYS, startGroupAtEnd } from '@bnp/testing';
+import { TEST_PII_KEYS, describeLag, startGroupAtEnd } from '@bnp/testing';
 import { freshBenchDatabase, waitUntilFannedOut } from './lib/bench-db';
+import { BENCH_RESULTS_DIR, benchKafka } from './lib/bench-env';
 import { averageExposureRecordSize, kafkaProducerPerformance } from './lib/kafka-reference';
 import { startService } from './lib/processes';
 import { generateSqlOperator } from './lib/sql-operator';
@@ -20,7 +20,7 @@ const categoryMask = (names: string[]) => names.reduce((mask, name) => mask | (2
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { people: { type: 'string', default: '1000000' } } });
   const people = Number(values.people);
-  const { url, db, drop } = await freshBenchDatabase('bnp_bench_fanout');
+  const { url, db, drop } = await freshBenchDatabase('fanout');
   await generateSqlOperator(db, Math.round(people * 1.1), categoryMask);
   const incidentId = `FANOUT-${Date.now()}`;
   // One revision whose events are all held at the gate: committed outbox rows, waiting.
@@ -41,12 +41,10 @@ async function main(): Promise<void> {
   );
   await db.query('ANALYZE exposure.exposure_events');
   const groupId = `bench-fanout-${Date.now()}`;
-  await startGroupAtEnd(
-    new Kafka({ brokers: ['127.0.0.1:9092'], clientId: 'bench-fanout', logLevel: logLevel.NOTHING }),
-    groupId,
-    [Topics.incidentRevisions, Topics.inventoryChanges],
-  );
-  const service = await startService('exposure', 3112, {
+  const kafka = benchKafka('bench-fanout');
+  const topics = [Topics.incidentRevisions, Topics.inventoryChanges];
+  await startGroupAtEnd(kafka, groupId, topics);
+  const service = await startService('exposure', 0, {
     DATABASE_URL: url,
     LOG_LEVEL: 'warn',
     ...TEST_PII_KEYS,
@@ -59,7 +57,11 @@ async function main(): Promise<void> {
     incidentId,
   ]);
   await db.query(`SELECT pg_notify('exposure_events', '')`);
-  const { lastAck: last } = await waitUntilFannedOut(db, incidentId);
+  const { lastAck: last } = await waitUntilFannedOut(db, incidentId, {
+    // 1M took 25 s on an idle machine; a loaded one gets far more, but never forever.
+    timeoutMs: 5 * 60_000 + people * 0.5,
+    explain: async () => `${await describeLag(kafka, groupId, topics)}; ${service.lastLines()}`,
+  });
   const cpuSeconds = service.cpuSeconds() - cpuBefore;
   await service.stop();
   const seconds = (last - released) / 1000;
@@ -84,8 +86,8 @@ async function main(): Promise<void> {
     note: 'ratio = our fan-out rate / ProducerPerformance rate (same broker, record size, acks=all, no compression, run). exposure_cpu_us_per_record: CPU time (user + system, from /proc) the exposure service spent per record while fanning out.',
   };
   await drop();
-  mkdirSync(join(__dirname, 'results'), { recursive: true });
-  writeFileSync(join(__dirname, 'results', 'fanout.json'), `${JSON.stringify(result, null, 2)}\n`);
+  mkdirSync(BENCH_RESULTS_DIR, { recursive: true });
+  writeFileSync(join(BENCH_RESULTS_DIR, 'fanout.json'), `${JSON.stringify(result, null, 2)}\n`);
   console.log(JSON.stringify(result, null, 2));
 }
 

@@ -1,8 +1,9 @@
 // Turns bench/results/*.json into one markdown table (bench/results/summary.md), ratios first.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { BENCH_RESULTS_DIR } from './lib/bench-env';
 
-const dir = join(__dirname, 'results');
+const dir = BENCH_RESULTS_DIR;
 const rows: string[] = [];
 for (const file of existsSync(dir)
   ? readdirSync(dir)

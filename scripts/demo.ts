@@ -168,7 +168,11 @@ async function waitForRevision(db: Client, incidentId: string, revision: number,
       );
       return;
     }
-    if (Date.now() > deadline) throw new Error(`revision ${revision} was not resolved in time`);
+    if (Date.now() > deadline) {
+      throw new Error(
+        `revision ${revision} of ${incidentId} was not resolved in time; saw ${await pipelineState(db, incidentId)}`,
+      );
+    }
     await sleep(500);
   }
 }
@@ -309,13 +313,26 @@ async function waitUntilSettled(db: Client, incidentId: string, deadline: number
     if (stalled || Date.now() > deadline) {
       console.log(
         `\n  stopped waiting (${stalled ? `nothing changed for ${STALL_MS / 60_000} minutes` : 'see --timeout'}): ` +
-          `${b.inProgress.toLocaleString('en')} people still in progress, buckets ${JSON.stringify(b)}. ` +
+          `${b.inProgress.toLocaleString('en')} people still in progress, buckets ${JSON.stringify(b)}; ` +
+          `saw ${await pipelineState(db, incidentId)}. ` +
           `The services' logs are in .run/; npm run demo -- --report ${incidentId} waits again.`,
       );
       return false;
     }
     await sleep(2000);
   }
+}
+
+/** The incident's revisions, notices and deliveries by state, for a wait that expired. */
+async function pipelineState(db: Client, incidentId: string): Promise<string> {
+  const { rows } = await db.query<{ what: string; count: number }>(
+    `SELECT 'revision ' || revision || ' ' || status AS what, events AS count FROM exposure.revisions WHERE incident_id = $1
+     UNION ALL SELECT 'resolution job ' || revision || ' ' || status, attempts FROM exposure.resolution_jobs WHERE incident_id = $1
+     UNION ALL SELECT 'notices ' || outcome, count(*)::int FROM notify.notices WHERE incident_id = $1 GROUP BY outcome
+     UNION ALL SELECT channel || ' ' || state, count(*)::int FROM notify.deliveries WHERE incident_id = $1 GROUP BY channel, state`,
+    [incidentId],
+  );
+  return rows.length > 0 ? rows.map((row) => `${row.what}: ${row.count}`).join(', ') : 'nothing recorded for it yet';
 }
 
 async function printSummary(db: Client, incidentId: string): Promise<void> {

@@ -1,7 +1,8 @@
 // Moves local consumer groups past everything already on the broker (`npm run demo` does this before it
 // starts the stack): a dev broker also carries what tests and benchmarks produced, encrypted with other
 // keys, and a service would otherwise read and dead-letter all of it before the demo's own events.
-// The groups must have no live members (stop the services first).
+// The groups must have no live members (stop the services first): the move waits, with a deadline, until
+// they have none, sets their offsets with the admin API and checks that no member is left.
 //   node -r @swc-node/register scripts/kafka-groups.ts group [group...]
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,7 +27,7 @@ async function main(): Promise<void> {
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
-    // The groups are independent, and each join waits out a rebalance delay: all at once.
+    // Groups are moved side by side: each topic of a group costs the admin API a join of a few seconds.
     await Promise.all(
       groups.map(async (group) => {
         const retryTopics = [1, 2, 3, 4, 5]

@@ -1,10 +1,13 @@
-// Joins and commits one consumer group, then exits: run by the integration global setup in a process
-// of its own. kafkajs can restart a consumer after disconnect() when a crash it retries (a coordinator
-// still loading on a fresh broker) scheduled the restart first; in Jest's main process that consumer
-// kept the run from ever exiting. A process that exits takes such a consumer with it.
+// Makes the group coordinator ready, then exits: run by the integration global setup in a process of its
+// own. A fresh broker creates __consumer_offsets at the first group request and loads its partitions
+// while that first suite runs; one group joined (by the admin API's setOffsets, which leaves again) and
+// committed here leaves the coordinator ready before any suite starts. A process that exits takes any
+// consumer kafkajs restarted with it, and the group is checked to be empty before it does.
 import { Kafka, logLevel } from 'kafkajs';
 import { Topics } from '../libs/contracts/src/topics';
-import { startGroupAtEnd } from '../libs/testing/src/kafka-test-client';
+import { groupMembers, waitForEmptyGroup } from '../libs/testing/src/consumer-groups';
+
+const GROUP = 'bnp-test-warm-up';
 
 async function main(): Promise<void> {
   const kafka = new Kafka({
@@ -12,7 +15,17 @@ async function main(): Promise<void> {
     clientId: 'bnp-test-setup',
     logLevel: logLevel.NOTHING,
   });
-  await startGroupAtEnd(kafka, 'bnp-test-warm-up', [Topics.exposure]);
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await waitForEmptyGroup(admin, GROUP);
+    await admin.resetOffsets({ groupId: GROUP, topic: Topics.exposure, earliest: false });
+    await waitForEmptyGroup(admin, GROUP);
+    const { state } = await groupMembers(admin, GROUP);
+    if (state !== 'Empty') throw new Error(`warm-up group ${GROUP} is ${state} after its offsets were set`);
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 main().then(

@@ -1,11 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
 import { Topics } from '@bnp/contracts';
+import { waitFor } from '@bnp/testing';
+import { BENCH_BROKERS, benchKafka } from './bench-env';
 
 const ROOT = join(__dirname, '..', '..');
-const BROKERS = ['127.0.0.1:9092'];
+/** The JVM tool gets the same deadline as any wait: a stuck broker fails the benchmark instead of hanging it. */
+const REFERENCE_TIMEOUT_MS = 10 * 60_000;
 /** ProducerPerformance writes random bytes: never onto a contract topic whose consumers would dead-letter them. */
 const REFERENCE_TOPIC = 'bench.producer-performance';
 
@@ -24,22 +26,27 @@ export interface ProducerReference {
 export async function averageExposureRecordSize(incidentId: string, events: number): Promise<number> {
   const sample = Math.min(2000, events);
   if (sample === 0) return 0;
-  const kafka = new Kafka({ brokers: BROKERS, clientId: 'bench-record-size', logLevel: logLevel.NOTHING });
+  const kafka = benchKafka('bench-record-size');
   const consumer = kafka.consumer({ groupId: `bench-record-size-${Date.now()}` });
   await consumer.connect();
   await consumer.subscribe({ topic: Topics.exposure, fromBeginning: true });
   const sizes: number[] = [];
   const marker = Buffer.from(incidentId);
-  await new Promise<void>((resolve) => {
-    void consumer.run({
-      eachMessage: async ({ message }) => {
-        if (sizes.length >= sample || !message.value) return;
-        if (message.value.includes(marker)) sizes.push(message.value.length + (message.key?.length ?? 0));
-        if (sizes.length >= sample) resolve();
-      },
-    });
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      if (sizes.length >= sample || !message.value) return;
+      if (message.value.includes(marker)) sizes.push(message.value.length + (message.key?.length ?? 0));
+    },
   });
-  await consumer.disconnect();
+  try {
+    await waitFor(() => sizes.length >= sample, `${sample} exposure.v1 records of ${incidentId} to sample their size`, {
+      timeoutMs: 5 * 60_000,
+      intervalMs: 100,
+      explain: async () => `${sizes.length} sampled so far`,
+    });
+  } finally {
+    await consumer.disconnect();
+  }
   return Math.round(sizes.reduce((sum, size) => sum + size, 0) / sizes.length);
 }
 
@@ -49,7 +56,7 @@ export async function averageExposureRecordSize(incidentId: string, events: numb
  * topic with as many partitions as exposure.v1: what the broker and this machine allow at best.
  */
 export async function kafkaProducerPerformance(records: number, recordSize: number): Promise<ProducerReference> {
-  const kafka = new Kafka({ brokers: BROKERS, clientId: 'bench-reference', logLevel: logLevel.NOTHING });
+  const kafka = benchKafka('bench-reference');
   const admin = kafka.admin();
   await admin.connect();
   const [exposure] = (await admin.fetchTopicMetadata({ topics: [Topics.exposure] })).topics;
@@ -77,11 +84,11 @@ export async function kafkaProducerPerformance(records: number, recordSize: numb
       '--throughput',
       '-1',
       '--producer-props',
-      `bootstrap.servers=${BROKERS[0]}`,
+      `bootstrap.servers=${BENCH_BROKERS.join(',')}`,
       'acks=all',
       'compression.type=none',
     ],
-    { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+    { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: REFERENCE_TIMEOUT_MS, killSignal: 'SIGKILL' },
   );
   // Gigabytes of random bytes at 10M subscribers: gone once measured.
   await admin.deleteTopics({ topics: [REFERENCE_TOPIC] }).catch(() => undefined);

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, openSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..');
@@ -13,24 +14,40 @@ export interface ServiceProcess {
   peakRssMb(): number;
   /** CPU seconds (user + system) the process has used so far, read from /proc; steadier than wall time on a busy machine. */
   cpuSeconds(): number;
+  /** The last lines the service wrote (stdout and stderr), for the message of a wait that expired. */
+  lastLines(): string;
   stop(): Promise<void>;
 }
 
-/** Starts a service as its own process (as `npm start` does) and waits until /health answers 200. */
+/** A port nothing listens on now (other engineers' benchmarks and stacks share this machine). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+const TAIL_LINES = 30;
+
+/**
+ * Starts a service as its own process (as `npm start` does) and waits until /health answers 200.
+ * Port 0 picks a free one.
+ */
 export async function startService(name: string, port: number, env: NodeJS.ProcessEnv): Promise<ServiceProcess> {
+  if (port === 0) port = await freePort();
   // BENCH_SERVICE_NODE_ARGS adds node flags to every service, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
   const nodeArgs = (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  // BENCH_SERVICE_LOG_DIR keeps each service's log (stdout) as <dir>/<name>.log; without it the log is dropped.
+  // BENCH_SERVICE_LOG_DIR keeps each service's whole log as <dir>/<name>.log; the last lines are kept anyway.
   const logDir = process.env.BENCH_SERVICE_LOG_DIR;
   if (logDir) mkdirSync(logDir, { recursive: true });
-  const stdout = logDir ? openSync(join(logDir, `${name}.log`), 'a') : 'ignore';
   const child = spawn(
     process.execPath,
     [...nodeArgs, '-r', '@swc-node/register', join(ROOT, 'services', name, 'src', 'main.ts')],
     {
       cwd: ROOT,
       env: { ...process.env, ...env, PORT: String(port) },
-      stdio: ['ignore', stdout, 'pipe'],
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
   // A benchmark that dies (or is stopped with Ctrl-C or kill) must not leave services behind holding
@@ -38,18 +55,35 @@ export async function startService(name: string, port: number, env: NodeJS.Proce
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
   stopOnSignals();
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
+  const tail: string[] = [];
+  let partial = '';
+  const keep = (chunk: Buffer) => {
+    if (logDir) appendFileSync(join(logDir, `${name}.log`), chunk);
+    const lines = (partial + chunk.toString()).split('\n');
+    partial = lines.pop() ?? '';
+    tail.push(...lines.filter(Boolean).map((line) => line.slice(0, 500)));
+    tail.splice(0, Math.max(0, tail.length - TAIL_LINES));
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const lastLines = () => {
+    const lines = [...tail, ...(partial ? [partial] : [])];
+    return lines.length > 0 ? `last lines of ${name}:\n  ${lines.join('\n  ')}` : `${name} wrote nothing`;
+  };
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`${name} exited during start: ${stderr}`);
+    if (child.exitCode !== null)
+      throw new Error(`${name} exited (code ${child.exitCode}) during start; ${lastLines()}`);
     try {
       const response = await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(2000) });
       if (response.ok) break;
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`${name} did not become ready: ${stderr}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`${name} did not answer 200 on http://127.0.0.1:${port}/health within 60 s; ${lastLines()}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   let lastPeak = 0;
@@ -80,13 +114,17 @@ export async function startService(name: string, port: number, env: NodeJS.Proce
     child,
     peakRssMb: readPeak,
     cpuSeconds: readCpu,
+    lastLines,
     stop: async () => {
       readPeak();
       readCpu();
       process.off('exit', killOnExit);
       if (child.exitCode !== null) return;
       child.kill('SIGTERM');
+      // A service that does not stop within 30 s is killed: the benchmark must end either way.
+      const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
       await new Promise((resolve) => child.once('exit', resolve));
+      clearTimeout(killer);
     },
   };
 }

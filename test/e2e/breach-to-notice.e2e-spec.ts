@@ -24,7 +24,15 @@ import {
 } from '@bnp/contracts';
 import { FailureHeaders, deadLetterTopic, retryTopic } from '@bnp/messaging';
 import { FieldCipher, parseKeyRing } from '@bnp/pii';
-import { KafkaTestClient, startGroupAtEnd, TEST_DATABASE_URL, TEST_PII_KEYS, testEnv, waitFor } from '@bnp/testing';
+import {
+  KafkaTestClient,
+  startGroupAtEnd,
+  TEST_DATABASE_URL,
+  TEST_PII_KEYS,
+  testEnv,
+  waitFor,
+  waitForConsumed,
+} from '@bnp/testing';
 // The stand-ins are local tools, not libraries: tests reach them by path, as their READMEs say.
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import {
@@ -526,26 +534,30 @@ describe('a breach event, end to end, to the phones and inboxes of the people it
     expect(before.sms).toEqual([1, 1, 1, 0]);
 
     await kafka.send(Topics.breachEvents, [{ key: incidentId, value: breachReported }]);
-    // Positive evidence that intake read the replay, then time for anything it set off to arrive.
+    // Positive evidence, stage by stage, that the replay went through the whole chain: intake committed
+    // past it, then exposure past everything on incident revisions, then the notifier and fraud-guard
+    // past everything on exposure.v1 and the enrollments. Only then is "nothing changed" worth asserting.
     const admin = kafka.kafka.admin();
     await admin.connect();
     try {
-      const ends = await admin.fetchTopicOffsets(Topics.breachEvents);
-      await waitFor(
-        async () => {
-          const [committed] = await admin.fetchOffsets({ groupId: GROUPS.intake, topics: [Topics.breachEvents] });
-          return ends.every(
-            ({ partition, high }) =>
-              BigInt(committed!.partitions.find((p) => p.partition === partition)?.offset ?? '-1') >= BigInt(high),
-          );
-        },
-        'intake to consume the replay',
-        WAIT,
-      );
+      const chain: [string, string[]][] = [
+        [GROUPS.intake, [Topics.breachEvents]],
+        [GROUPS.exposure, [Topics.incidentRevisions]],
+        [GROUPS.fraud, [Topics.exposure]],
+        [GROUPS.notifier, [Topics.exposure, Topics.fraudEnrollments]],
+      ];
+      for (const [group, topics] of chain) {
+        for (const topic of topics) {
+          const ends = await admin.fetchTopicOffsets(topic);
+          const last = ends
+            .filter(({ high }) => Number(high) > 0)
+            .map(({ partition, high }) => ({ topic, partition, offset: String(Number(high) - 1) }));
+          await waitForConsumed(admin, group, last, WAIT.timeoutMs);
+        }
+      }
     } finally {
       await admin.disconnect();
     }
-    await new Promise((resolve) => setTimeout(resolve, 4000));
     expect(await counts()).toEqual(before);
     const [revisions] = await query<{ n: number }>(
       'SELECT count(*)::int AS n FROM intake.incident_revisions WHERE incident_id = $1',

@@ -3,3 +3,4 @@ export * from './wait-for';
 export * from './kafka-test-client';
 export * from './totp';
 export * from './keycloak';
+export * from './consumer-groups';

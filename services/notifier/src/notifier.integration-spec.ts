@@ -250,9 +250,23 @@ describe('notifier end to end (Kafka, PostgreSQL, Twilio stand-in, SMTP sink)', 
       async () => (await noticeOf(held.idempotencyKey)) && (await noticeOf(dry.idempotencyKey)),
       'both recorded',
     );
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // The marker that dispatch went past them: a CRITICAL notice of another incident, recorded after
+    // both, is sent and settled. Had the pause or the dry run been ignored, theirs would have gone first.
+    const sentinelTo = number();
+    const sentinel = personExposed({
+      incidentId: incident(),
+      tier: RiskTier.CRITICAL,
+      categories: [PiiCategory.CNIC],
+      numbers: [{ msisdn: sentinelTo }],
+      actions: [],
+      channels: [Channel.SMS],
+    });
+    await h.send(h.topics.exposure, [sentinel]);
+    await settled(sentinel.idempotencyKey);
+    expect(h.smsTo(sentinelTo)).toHaveLength(1);
     expect(h.smsTo(dryTo)).toHaveLength(0);
     expect(h.smsTo(pausedTo)).toHaveLength(0);
+    expect(await deliveriesOf(held.idempotencyKey)).toEqual([expect.objectContaining({ attempts: 0 })]);
     expect(await noticeOf(dry.idempotencyKey)).toMatchObject({ state: 'dry_run', outcome: 'none' });
     const summary = await request(h.app!.getHttpServer()).get(`/incidents/${dryIncident}/notices`).expect(200);
     expect(summary.body.notices).toMatchObject({ notices: 1, dry_run: 1 });
@@ -289,9 +303,9 @@ describe('notifier end to end (Kafka, PostgreSQL, Twilio stand-in, SMTP sink)', 
       numbers: [{ msisdn: to }],
       channels: [Channel.SMS],
     });
-    await h.send(h.topics.exposure, [widened, first]);
+    // The redelivered first revision comes after the widened one: wait until the notifier has handled it.
+    await h.consumed(await h.send(h.topics.exposure, [widened, first]));
     await settled(widened.idempotencyKey);
-    await new Promise((resolve) => setTimeout(resolve, 500));
     const sms = h.smsTo(to);
     expect(sms).toHaveLength(2);
     expect(sms[1]?.body).toContain('update: the data breach also exposed your call records');
@@ -557,8 +571,11 @@ describe('notifier end to end (Kafka, PostgreSQL, Twilio stand-in, SMTP sink)', 
       expect(await deliveriesOf(`challenge:${expired.challengeId}`)).toEqual([
         expect.objectContaining({ state: 'cancelled', attempts: 0 }),
       ]);
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      expect(h.smsTo(to)).toHaveLength(0);
+      // The marker that dispatch went past the expired code: a valid one to the same number, sent after, arrives.
+      const valid = activationChallengeIssued({ incidentId, personId, msisdn: to, otp: '246810' });
+      await h.send(h.topics.fraudChallenges, [valid]);
+      await settled(`challenge:${valid.challengeId}`);
+      expect(h.smsTo(to).map((sms) => sms.body)).toEqual([expect.stringContaining('246810')]);
     });
   });
 });

@@ -9,6 +9,16 @@ const TO = '+923001234567';
 describe(CallbackDispatcher.name, () => {
   let receiver: CallbackReceiver;
   let standIn: TwilioStandIn | undefined;
+  /** Waits until the stand-in has no callback in flight (a retry's delay included) and none waiting. */
+  const callbacksIdle = () =>
+    waitFor(
+      () => {
+        const { inFlight, queued } = standIn!.admin.stats().callbacks;
+        return inFlight === 0 && queued === 0;
+      },
+      5000,
+      'no callback in flight or queued',
+    );
 
   beforeEach(async () => {
     receiver = await startCallbackReceiver();
@@ -134,7 +144,7 @@ describe(CallbackDispatcher.name, () => {
 
     // Three failures in a row: both attempts of one callback and the first attempt of the other.
     const received = await receiver.waitFor((all) => all.length === 4);
-    await new Promise((resolve) => setTimeout(resolve, 100)); // no third attempt of anything
+    await callbacksIdle(); // nothing in flight or waiting: a third attempt of anything would be
 
     expect(receiver.received).toHaveLength(4);
     for (const status of ['sent', 'delivered']) {
@@ -158,7 +168,7 @@ describe(CallbackDispatcher.name, () => {
     const { body } = await createMessage(standIn!, { To: TO, From: FROM, Body: 'hi', StatusCallback: receiver.url() });
 
     await receiver.waitFor((all) => all.length === 1);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await callbacksIdle();
 
     expect(statuses(body.sid)).toEqual(['delivered']);
     expect(standIn!.admin.stats().callbacks.lost).toBe(1);
@@ -179,10 +189,10 @@ describe(rawDlrDoneDate.name, () => {
   });
 });
 
-async function waitFor(predicate: () => boolean, timeoutMs = 5000): Promise<void> {
+async function waitFor(predicate: () => boolean, timeoutMs = 5000, what = 'the condition'): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!predicate()) {
-    if (Date.now() > deadline) throw new Error('timed out');
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }

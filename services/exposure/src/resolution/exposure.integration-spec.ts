@@ -20,7 +20,15 @@ import {
 } from '@bnp/contracts';
 import { createLogger } from '@bnp/observability';
 import { FieldCipher, parseKeyRing } from '@bnp/pii';
-import { KafkaTestClient, TEST_DATABASE_URL, TEST_PII_KEYS, startGroupAtEnd, testEnv, waitFor } from '@bnp/testing';
+import {
+  KafkaTestClient,
+  TEST_DATABASE_URL,
+  TEST_PII_KEYS,
+  startGroupAtEnd,
+  testEnv,
+  waitFor,
+  waitForConsumed,
+} from '@bnp/testing';
 import { createExposureApp } from '../app';
 import { loadExposureConfig } from '../config';
 import { AccountStatus } from '../directory/directory.enums';
@@ -183,6 +191,31 @@ describe('exposure resolution on the real PostgreSQL and Kafka', () => {
         ]),
     );
 
+  /** Waits until the exposure service's group has committed past `sent`: it handled those revisions. */
+  const consumed = async (sent: Awaited<ReturnType<typeof publish>>) => {
+    const admin = kafka.kafka.admin();
+    await admin.connect();
+    try {
+      await waitForConsumed(admin, `exposure-it-${run}`, sent);
+    } finally {
+      await admin.disconnect();
+    }
+  };
+
+  /**
+   * The marker that the relay went past everything released before: a revision of another incident,
+   * published now (one person, under the gate), reaches exposure.v1.
+   */
+  const relayPassed = async () => {
+    const sentinel = id(`INC-sentinel-${randomUUID().slice(0, 6)}`);
+    await publish({
+      incidentId: sentinel,
+      revision: 1,
+      assets: [{ assetId: BILLING, categories: [], scope: { case: 'subscriberIds', value: { values: [id('S1')] } } }],
+    });
+    await waitFor(() => eventsFor(sentinel).length === 1, `the sentinel incident ${sentinel} published`);
+  };
+
   const revisionStatus = async (incidentId: string, revision: number) =>
     (
       await db.query<{ status: string }>(
@@ -342,10 +375,10 @@ describe('exposure resolution on the real PostgreSQL and Kafka', () => {
     expect(statusOf(people.ayesha)).toMatchObject({ status: 'ACTIVE', retracted_revision: null });
 
     // Replaying revision 2 changes nothing.
-    const before = kafka.messages(Topics.exposure).length;
-    await publish({ incidentId, revision: 2, assets: [crmPunjab] });
-    await new Promise((resolve) => setTimeout(resolve, 1500));
-    expect(kafka.messages(Topics.exposure).length).toBe(before);
+    const before = eventsFor(incidentId).length;
+    await consumed(await publish({ incidentId, revision: 2, assets: [crmPunjab] }));
+    await relayPassed();
+    expect(eventsFor(incidentId)).toHaveLength(before);
     const { rows } = await db.query('SELECT count(*)::int AS n FROM exposure.revisions WHERE incident_id = $1', [
       incidentId,
     ]);
@@ -396,7 +429,8 @@ describe('exposure resolution on the real PostgreSQL and Kafka', () => {
       .post(`/incidents/${incidentId}/revisions/1/approvals`)
       .set('authorization', `Bearer ${ALICE}`)
       .expect(409);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await relayPassed();
+    expect(await revisionStatus(incidentId, 1)).toBe('HELD');
     expect(eventsFor(incidentId)).toHaveLength(0);
 
     const second = await http
@@ -428,7 +462,8 @@ describe('exposure resolution on the real PostgreSQL and Kafka', () => {
       .post(`/incidents/${incidentId}/revisions/1/approvals`)
       .set('authorization', `Bearer ${ALICE}`)
       .expect(409);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await relayPassed();
+    expect(await revisionStatus(incidentId, 1)).toBe('DRY_RUN');
     expect(eventsFor(incidentId)).toHaveLength(0);
   });
 
@@ -452,7 +487,7 @@ describe('exposure resolution on the real PostgreSQL and Kafka', () => {
       assets: [{ assetId: BILLING, categories: [], scope: { case: 'all', value: true } }],
     });
     await waitFor(async () => (await revisionStatus(incidentId, 2)) === 'RELEASED', 'revision 2 resolved');
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await relayPassed();
     expect(eventsFor(incidentId)).toHaveLength(1);
     await http.post(`/incidents/${incidentId}/resume`).set('authorization', `Bearer ${BOB}`).expect(200);
     await waitFor(() => eventsFor(incidentId).length === 2, 'revision 2 published after resume');

@@ -8,7 +8,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { Pool } from 'pg';
 import { deadLetterTopic, retryTopic } from '@bnp/messaging';
 import { createLogger } from '@bnp/observability';
-import { TEST_DATABASE_URL, testEnv } from '@bnp/testing';
+import { TEST_DATABASE_URL, testEnv, waitForConsumed, type SentRecord } from '@bnp/testing';
 // The stand-ins are local tools, not libraries: tests reach them by path, as their READMEs say.
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { createSmtpSink, type SmtpSink, type SmtpSinkOptions } from '../../../../deploy/local/smtp-sink/src';
@@ -149,13 +149,37 @@ export class NotifierHarness {
     return app;
   }
 
-  async send(topic: string, messages: { key: string; value: Buffer }[]): Promise<void> {
+  /** Produces `messages`; returns, per partition written, an offset at or past the last of them (for `consumed`). */
+  async send(topic: string, messages: { key: string; value: Buffer }[]): Promise<SentRecord[]> {
     if (!this.producer) {
       this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
       await this.producer.connect();
     }
+    const partitions = new Set<number>();
     for (let start = 0; start < messages.length; start += 2000) {
-      await this.producer.send({ topic, acks: -1, messages: messages.slice(start, start + 2000) });
+      const written = await this.producer.send({ topic, acks: -1, messages: messages.slice(start, start + 2000) });
+      for (const { partition } of written) partitions.add(partition);
+    }
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const ends = await admin.fetchTopicOffsets(topic);
+      return ends
+        .filter(({ partition }) => partitions.has(partition))
+        .map(({ partition, high }) => ({ topic, partition, offset: String(Number(high) - 1) }));
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  /** Waits until the notifier's consumer group has committed past `sent`: it handled those messages. */
+  async consumed(sent: SentRecord[]): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      await waitForConsumed(admin, this.env.NOTIFIER_CONSUMER_GROUP ?? '', sent);
+    } finally {
+      await admin.disconnect();
     }
   }
 
