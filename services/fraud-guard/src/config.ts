@@ -1,3 +1,4 @@
+import { authConfigShape } from '@bnp/auth';
 import { z } from 'zod';
 import {
   ConfigValidationError,
@@ -16,6 +17,7 @@ const base64Key = z
 
 export const fraudGuardConfigShape = {
   ...serviceConfigShape,
+  ...authConfigShape,
   ...kafkaConfigShape,
   ...databaseConfigShape,
   // Decrypts the person's numbers (blind indexes for activation, the partner enrollment) and encrypts the code.
