@@ -38,6 +38,7 @@ class ThingsController {
     {
       provide: HOLDER_PROOF_VERIFIER,
       useValue: {
+        presented: (req: { headers: Record<string, string> }) => req.headers['x-proof'] !== undefined,
         verify: (req: { headers: Record<string, string> }) =>
           req.headers['x-proof'] === 'good' ? Promise.resolve('enrollment-7') : Promise.reject(new Error('no proof')),
       },
@@ -136,6 +137,7 @@ describe(AuthGuard.name, () => {
     const response = await request(sut.getHttpServer()).get('/things/1').set('X-Proof', 'good').expect(200);
     expect(response.body).toEqual({ kind: 'holder', reference: 'enrollment-7' });
     await request(sut.getHttpServer()).post('/things/1/release').set('X-Proof', 'good').expect(401);
+    await request(sut.getHttpServer()).get('/things/1').expect(401);
   });
 
   it('refuses to boot an app with a route that declares neither a permission nor @Public', async () => {

@@ -56,7 +56,7 @@ export class AuthGuard implements CanActivate {
     if (policy.kind === 'public') return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const token = bearer(request.headers.authorization);
-    if (!token && policy.orHolderProof && this.holderProof) {
+    if (!token && policy.orHolderProof && this.holderProof?.presented(request)) {
       request.actor = { kind: 'holder', reference: await this.holderProof.verify(request) };
       return true;
     }

@@ -2,6 +2,7 @@ import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { AuthGuard } from './auth.guard';
 import { AUTH_CONFIG } from './auth.tokens';
+import { AUTH_CLOCK, systemClock, type Clock } from './clock';
 import type { AuthConfig } from './auth-config';
 import { PermissionMap } from './permissions';
 import { RouteDeclarationCheck } from './route-declarations';
@@ -20,12 +21,17 @@ export class AuthModule {
       imports: [DiscoveryModule],
       providers: [
         { provide: AUTH_CONFIG, useValue: config },
-        { provide: TokenVerifier, useValue: new TokenVerifier(config) },
+        { provide: AUTH_CLOCK, useValue: systemClock },
+        {
+          provide: TokenVerifier,
+          inject: [AUTH_CLOCK],
+          useFactory: (clock: Clock) => new TokenVerifier(config, clock),
+        },
         { provide: PermissionMap, useValue: PermissionMap.load() },
         { provide: APP_GUARD, useClass: AuthGuard },
         RouteDeclarationCheck,
       ],
-      exports: [AUTH_CONFIG, TokenVerifier, PermissionMap],
+      exports: [AUTH_CONFIG, AUTH_CLOCK, TokenVerifier, PermissionMap],
     };
   }
 }

@@ -7,6 +7,8 @@ import type { Principal } from './principal';
  * HttpException (403, 429 with Retry-After) when the proof fails. Provided by the service that owns the record.
  */
 export interface HolderProofVerifier {
+  /** The request carries a proof to check (without one, a token-less call is answered 401 as anywhere). */
+  presented(request: Request): boolean;
   verify(request: Request): Promise<string>;
 }
 export const HOLDER_PROOF_VERIFIER = Symbol('HOLDER_PROOF_VERIFIER');

@@ -3,6 +3,7 @@ export * from './auth-config';
 export * from './auth.guard';
 export * from './auth.module';
 export * from './auth.tokens';
+export * from './clock';
 export * from './hooks';
 export * from './permissions';
 export * from './principal';

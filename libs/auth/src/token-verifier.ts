@@ -1,5 +1,6 @@
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from 'jose';
 import type { AuthConfig } from './auth-config';
+import { systemClock, type Clock } from './clock';
 
 /** Why a token was refused; logged and audited, never shown beyond `invalid_token`. */
 export enum TokenRejection {
@@ -46,6 +47,7 @@ export class TokenVerifier {
       AuthConfig,
       'OIDC_ISSUER' | 'OIDC_AUDIENCE' | 'OIDC_JWKS_URL' | 'OIDC_CLOCK_SKEW_SECONDS' | 'OIDC_JWKS_COOLDOWN_MS'
     >,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   async verify(token: string | undefined): Promise<JWTPayload> {
@@ -58,6 +60,7 @@ export class TokenVerifier {
         clockTolerance: this.config.OIDC_CLOCK_SKEW_SECONDS,
         algorithms: ALGORITHMS,
         requiredClaims: ['sub', 'exp'],
+        currentDate: this.clock.now(),
       });
       return payload;
     } catch (error) {

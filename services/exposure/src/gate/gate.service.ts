@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import type { Logger } from 'pino';
 import { AccessAuditWriter, type AccessDraft } from '@bnp/access-audit';
-import type { Principal } from '@bnp/auth';
+import type { Clock, Principal } from '@bnp/auth';
 import { ControlAction, IncidentControlSchema, Topics, encodeMessage } from '@bnp/contracts';
 import { LOGGER } from '@bnp/observability';
 import { RiskPolicy } from '../policy/risk-policy';
@@ -11,6 +11,9 @@ import { ExposureErrorCode, ExposureException } from '../resolution/exposure.exc
 import { ResolutionRepository, type ResolutionTransaction } from '../resolution/resolution.repository';
 import { approvalRefusal } from './approver-policy';
 import { revisionSummaryHash } from './revision-summary';
+
+/** The time against which an approver's sign-in (auth_time) is aged; the platform clock unless a test moves it. */
+export const GATE_CLOCK = Symbol('GATE_CLOCK');
 
 export interface Approval {
   subject: string;
@@ -47,6 +50,7 @@ export class GateService {
     private readonly resolutions: ResolutionRepository,
     private readonly policy: RiskPolicy,
     private readonly audit: AccessAuditWriter,
+    @Inject(GATE_CLOCK) private readonly clock: Clock,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -57,7 +61,7 @@ export class GateService {
     summaryHash: string,
     access: AccessDraft,
   ): Promise<ApprovalResult> {
-    const refusal = approvalRefusal(principal, Math.floor(Date.now() / 1000));
+    const refusal = approvalRefusal(principal, Math.floor(this.clock.now().getTime() / 1000));
     if (refusal) throw new ExposureException(ExposureErrorCode.NotAuthorised, refusal);
     const result = await this.resolutions.inTransaction(async (tx) => {
       await tx.lockIncident(incidentId);

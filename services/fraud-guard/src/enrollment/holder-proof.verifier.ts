@@ -40,6 +40,10 @@ export class EnrollmentHolderProof implements HolderProofVerifier {
     );
   }
 
+  presented(request: Request): boolean {
+    return header(request, ACTIVATION_CODE_HEADER) !== '' || header(request, ONE_TIME_CODE_HEADER) !== '';
+  }
+
   async verify(request: Request): Promise<string> {
     const enrollmentId = String(request.params['id'] ?? '');
     this.throttle(request, enrollmentId);
@@ -48,7 +52,7 @@ export class EnrollmentHolderProof implements HolderProofVerifier {
     if (!code || !otp) {
       throw new EnrollmentApiException(
         Code.InvalidRequest,
-        `send a staff bearer token, or ${ACTIVATION_CODE_HEADER} and ${ONE_TIME_CODE_HEADER}`,
+        `send both ${ACTIVATION_CODE_HEADER} and ${ONE_TIME_CODE_HEADER} (or a staff bearer token)`,
       );
     }
     return this.activation.proveHolder(enrollmentId, code, otp);
