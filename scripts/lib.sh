@@ -31,13 +31,14 @@ wait_port() {
   die "$name did not open $host:$port within ${secs}s"
 }
 
-# Stops what scripts/start.sh started, except Kafka: services leave their consumer groups and commit.
+# Stops what scripts/start.sh started, except Kafka and Keycloak: services leave their consumer groups and commit.
 stop_services() {
   local pidfile name
   for pidfile in "$RUN_DIR"/*.pid; do
     [ -e "$pidfile" ] || continue
     name=$(basename "$pidfile" .pid)
     [ "$name" = kafka ] && continue
+    [ "$name" = keycloak ] && continue # scripts/keycloak.sh stop
     if pid_alive "$pidfile"; then
       log "stopping $name"
       kill -TERM "$(cat "$pidfile")"

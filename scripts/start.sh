@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Brings the whole local stack up: PostgreSQL, Kafka (KRaft), topics, migrations, the provider
+# Brings the whole local stack up: PostgreSQL, Kafka (KRaft), Keycloak (realm bnp), topics, migrations, the provider
 # stand-ins and every service, then prints where each listens. `npm stop` takes it down.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -8,6 +8,7 @@ cd "$ROOT"
 ensure_node_modules
 scripts/postgres.sh bnp
 scripts/kafka.sh start
+scripts/keycloak.sh start
 node -r @swc-node/register scripts/kafka-topics.ts
 node -r @swc-node/register scripts/migrate.ts
 
@@ -68,6 +69,7 @@ echo
 echo "Local stack is up:"
 echo "  PostgreSQL         postgres://postgres@127.0.0.1:5432/bnp"
 echo "  Kafka (KRaft)      127.0.0.1:9092"
+echo "  Keycloak (OIDC)    http://127.0.0.1:${KEYCLOAK_PORT:-8180}/realms/bnp  (admin console /admin, admin/admin; users: docs/identity.md)"
 for line in "${urls[@]}"; do echo "  $line"; done
 echo "  twilio-stand-in    http://127.0.0.1:4010  (messages: /__admin/messages, stats: /__admin/stats)"
 echo "  smtp-sink          smtp://127.0.0.1:1025, mail at http://127.0.0.1:1080"

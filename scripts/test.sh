@@ -16,9 +16,10 @@ npx nx show projects >/dev/null # builds the project graph the module-boundary r
 npx eslint --max-warnings=0 .
 npx tsc -p tsconfig.json --noEmit
 
-log "stack: PostgreSQL, Kafka"
+log "stack: PostgreSQL, Kafka, Keycloak"
 scripts/postgres.sh bnp bnp_test
 scripts/kafka.sh start
+scripts/keycloak.sh start
 
 results="$RUN_DIR/test-results"
 rm -rf "$results" && mkdir -p "$results"

@@ -1,3 +1,5 @@
 export * from './test-env';
 export * from './wait-for';
 export * from './kafka-test-client';
+export * from './totp';
+export * from './keycloak';
