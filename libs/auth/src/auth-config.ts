@@ -21,6 +21,9 @@ export const authConfigShape = {
   OIDC_SECOND_FACTOR_AMR: env.list('otp,mfa'),
   // `acr` values that prove a second factor (an IdP's level of assurance names; empty: amr alone decides).
   OIDC_SECOND_FACTOR_ACR: env.list(''),
+  // Clients (azp) that issue no refresh tokens, so a token of theirs without auth_time was issued at sign-in and
+  // its iat is the sign-in time (Keycloak leaves auth_time out of password-grant tokens; local: bnp-cli-login).
+  OIDC_IAT_IS_AUTH_TIME_CLIENTS: env.list(''),
   // The claim holding a regulator's jurisdiction.
   OIDC_JURISDICTION_CLAIM: env.string('jurisdiction'),
 };
@@ -34,5 +37,6 @@ export interface AuthConfig {
   OIDC_JWKS_COOLDOWN_MS: number;
   OIDC_SECOND_FACTOR_AMR: string[];
   OIDC_SECOND_FACTOR_ACR: string[];
+  OIDC_IAT_IS_AUTH_TIME_CLIENTS: string[];
   OIDC_JURISDICTION_CLAIM: string;
 }

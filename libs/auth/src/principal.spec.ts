@@ -7,6 +7,7 @@ describe(principalFromClaims.name, () => {
     OIDC_SECOND_FACTOR_AMR: ['otp', 'mfa'],
     OIDC_SECOND_FACTOR_ACR: [] as string[],
     OIDC_JURISDICTION_CLAIM: 'jurisdiction',
+    OIDC_IAT_IS_AUTH_TIME_CLIENTS: ['bnp-cli-login'],
   };
   const permissions = PermissionMap.load();
   const sut = (claims: Record<string, unknown>, overrides: Partial<typeof config> = {}) =>
@@ -44,6 +45,12 @@ describe(principalFromClaims.name, () => {
       authTime: 1700000000,
     });
     expect(sut({})).toMatchObject({ jurisdiction: null, authTime: null });
+  });
+
+  it('takes iat as the sign-in time only for a client configured to issue tokens at sign-in alone', () => {
+    expect(sut({ azp: 'bnp-cli-login', iat: 1700000100 }).authTime).toBe(1700000100);
+    expect(sut({ azp: 'care-web', iat: 1700000100 }).authTime).toBeNull();
+    expect(sut({ azp: 'bnp-cli-login', iat: 1700000100, auth_time: 1700000000 }).authTime).toBe(1700000000);
   });
 });
 

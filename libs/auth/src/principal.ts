@@ -36,7 +36,11 @@ export function principalFromClaims(
   payload: JWTPayload,
   config: Pick<
     AuthConfig,
-    'OIDC_ROLES_CLAIM' | 'OIDC_SECOND_FACTOR_AMR' | 'OIDC_SECOND_FACTOR_ACR' | 'OIDC_JURISDICTION_CLAIM'
+    | 'OIDC_ROLES_CLAIM'
+    | 'OIDC_SECOND_FACTOR_AMR'
+    | 'OIDC_SECOND_FACTOR_ACR'
+    | 'OIDC_JURISDICTION_CLAIM'
+    | 'OIDC_IAT_IS_AUTH_TIME_CLIENTS'
   >,
   permissionsOf: (roles: readonly string[]) => ReadonlySet<Permission>,
 ): Principal {
@@ -53,11 +57,18 @@ export function principalFromClaims(
     roles,
     permissions: permissionsOf(roles),
     serviceAccount,
-    authTime: typeof payload['auth_time'] === 'number' ? payload['auth_time'] : null,
+    authTime: authTime(payload, config.OIDC_IAT_IS_AUTH_TIME_CLIENTS),
     secondFactor:
       amr.some((method) => config.OIDC_SECOND_FACTOR_AMR.includes(method)) ||
       (acr !== null && config.OIDC_SECOND_FACTOR_ACR.includes(acr)),
     jurisdiction: text(payload[config.OIDC_JURISDICTION_CLAIM]),
     clientId,
   };
+}
+
+/** auth_time, or iat for a client configured as issuing tokens only at sign-in (no refresh tokens). */
+function authTime(payload: JWTPayload, iatIsAuthTimeClients: readonly string[]): number | null {
+  if (typeof payload['auth_time'] === 'number') return payload['auth_time'];
+  const azp = text(payload['azp']);
+  return azp !== null && iatIsAuthTimeClients.includes(azp) && typeof payload.iat === 'number' ? payload.iat : null;
 }

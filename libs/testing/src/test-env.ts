@@ -20,6 +20,7 @@ export function testEnv(overrides: Record<string, string> = {}): NodeJS.ProcessE
       process.env.KEYCLOAK_ISSUER ??
       `http://127.0.0.1:${process.env.KEYCLOAK_PORT ?? '8180'}/realms/bnp`,
     OIDC_AUDIENCE: process.env.OIDC_AUDIENCE ?? 'bnp-api',
+    OIDC_IAT_IS_AUTH_TIME_CLIENTS: 'bnp-cli-login',
     ...overrides,
   };
 }
