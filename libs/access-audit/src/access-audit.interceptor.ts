@@ -1,5 +1,4 @@
 import {
-  HttpException,
   Inject,
   Injectable,
   RequestMethod,
@@ -10,6 +9,7 @@ import {
 } from '@nestjs/common';
 import { HTTP_CODE_METADATA, METHOD_METADATA } from '@nestjs/common/constants';
 import { Reflector } from '@nestjs/core';
+import type { Response } from 'express';
 import type { Logger } from 'pino';
 import { from, lastValueFrom, type Observable } from 'rxjs';
 import { ROUTE_POLICY, type AuthenticatedRequest, type RoutePolicy } from '@bnp/auth';
@@ -24,7 +24,7 @@ export type RecordedRequest = AuthenticatedRequest & { [ACCESS_RECORDED]?: boole
 /**
  * Writes an access record for every call the guard admitted to a non-public route, and commits it
  * before the response leaves: a read whose record cannot be written answers 503 and returns no data.
- * Errors are recorded too (DENIED for refusals such as 409, FAILED otherwise) and then rethrown.
+ * Errors are recorded too, with the status answered (DENIED for refusals such as 403 and 409, FAILED otherwise).
  */
 @Injectable()
 export class AccessAuditInterceptor implements NestInterceptor {
@@ -46,18 +46,25 @@ export class AccessAuditInterceptor implements NestInterceptor {
     const successStatus =
       this.reflector.get<number | undefined>(HTTP_CODE_METADATA, context.getHandler()) ??
       (this.reflector.get<RequestMethod>(METHOD_METADATA, context.getHandler()) === RequestMethod.POST ? 201 : 200);
-    return from(this.run(request, next, successStatus));
+    return from(this.run(request, context.switchToHttp().getResponse<Response>(), next, successStatus));
   }
 
-  private async run(request: RecordedRequest, next: CallHandler, successStatus: number): Promise<unknown> {
+  private async run(
+    request: RecordedRequest,
+    response: Response,
+    next: CallHandler,
+    successStatus: number,
+  ): Promise<unknown> {
     const draft = accessDraft(request, request.actor!);
     let body: unknown;
     try {
       body = await lastValueFrom(next.handle(), { defaultValue: undefined });
     } catch (error) {
-      const status = error instanceof HttpException ? error.getStatus() : 500;
-      await this.writer.record(draft, outcomeOf(status), status).catch((auditError: unknown) => {
-        this.logger.error({ err: auditError, route: draft.route }, 'access record of a failed request not written');
+      // The status is known once the exception filters (domain codes to HTTP) have answered.
+      response.once('finish', () => {
+        this.writer.record(draft, outcomeOf(response.statusCode), response.statusCode).catch((auditError: unknown) => {
+          this.logger.error({ err: auditError, route: draft.route }, 'access record of a failed request not written');
+        });
       });
       throw error;
     }

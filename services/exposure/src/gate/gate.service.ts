@@ -10,10 +10,8 @@ import { RiskPolicy } from '../policy/risk-policy';
 import { ExposureErrorCode, ExposureException } from '../resolution/exposure.exception';
 import { ResolutionRepository, type ResolutionTransaction } from '../resolution/resolution.repository';
 import { approvalRefusal } from './approver-policy';
+import { GATE_CLOCK } from './gate-clock';
 import { revisionSummaryHash } from './revision-summary';
-
-/** The time against which an approver's sign-in (auth_time) is aged; the platform clock unless a test moves it. */
-export const GATE_CLOCK = Symbol('GATE_CLOCK');
 
 export interface Approval {
   subject: string;
