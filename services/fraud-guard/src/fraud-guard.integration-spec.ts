@@ -37,6 +37,7 @@ import {
   testEnv,
   waitFor,
   type WaitOptions,
+  keycloakToken,
 } from '@bnp/testing';
 // The partner stand-in runs in-process so the test can switch its faults; it is a local tool, not a dependency.
 // eslint-disable-next-line @nx/enforce-module-boundaries
@@ -109,6 +110,12 @@ function exposure(overrides: ExposureInit = {}): PersonExposed {
     idempotencyKey: `${incidentId}:${personId}:${revision}`,
     ...overrides,
   });
+}
+
+/** A care agent (Keycloak user carol), with the reason care must give to read or change a person's enrollment. */
+async function careHeaders(): Promise<Record<string, string>> {
+  const { accessToken } = await keycloakToken({ username: 'carol' });
+  return { authorization: `Bearer ${accessToken}`, 'X-Access-Reason': 'the customer called the helpline' };
 }
 
 describe('fraud-guard', () => {
@@ -482,7 +489,10 @@ describe('fraud-guard', () => {
       [2, [PIN_RESET]],
     ]);
     const [enrollment] = await enrollmentRows(rev1.incidentId);
-    const view = await request(app.getHttpServer()).get(`/enrollments/${enrollment!.id}`).expect(200);
+    const view = await request(app.getHttpServer())
+      .get(`/enrollments/${enrollment!.id}`)
+      .set(await careHeaders())
+      .expect(200);
     expect(view.body).toMatchObject({ status: 'PENDING_ACTIVATION', tier: 'CRITICAL', narrowedInRevision: 3 });
     expect(view.body.actions).toEqual(['SIM_SWAP_LOCK', 'PORT_OUT_LOCK', 'PIN_RESET', 'FRAUD_MONITORING']);
     // The widened notice waits for its own EnrollmentCreated, with a code of its own; the narrowing gets none.
@@ -731,7 +741,10 @@ describe('fraud-guard', () => {
       }
       expect((await confirm(person.code, otp).expect(429)).body.code).toBe('LOCKED_OUT');
       expect((await activate(person.code, own).expect(429)).body.code).toBe('LOCKED_OUT');
-      const view = await request(app.getHttpServer()).get(`/enrollments/${person.enrollmentId}`).expect(200);
+      const view = await request(app.getHttpServer())
+        .get(`/enrollments/${person.enrollmentId}`)
+        .set(await careHeaders())
+        .expect(200);
       expect(view.body.status).toBe('PENDING_ACTIVATION');
       expect(view.body.lockedUntil).not.toBeNull();
       await waitForApp(
@@ -746,8 +759,10 @@ describe('fraud-guard', () => {
         () => partner.enrollments().some((record) => record.reference === optingOut.enrollmentId),
         'enrolled at the partner',
       );
+      await request(app.getHttpServer()).post(`/enrollments/${optingOut.enrollmentId}/opt-out`).expect(401);
       const optedOut = await request(app.getHttpServer())
         .post(`/enrollments/${optingOut.enrollmentId}/opt-out`)
+        .set(await careHeaders())
         .expect(200);
       expect(optedOut.body).toMatchObject({ status: 'OPTED_OUT', commands: [{ status: 'SENT' }] });
       await waitForApp(
@@ -755,7 +770,10 @@ describe('fraud-guard', () => {
           partner.enrollments().find((record) => record.reference === optingOut.enrollmentId)?.status === 'cancelled',
         'cancelled at the partner',
       );
-      await request(app.getHttpServer()).post(`/enrollments/${optingOut.enrollmentId}/opt-out`).expect(200);
+      await request(app.getHttpServer())
+        .post(`/enrollments/${optingOut.enrollmentId}/opt-out`)
+        .set(await careHeaders())
+        .expect(200);
 
       const late = await enroll([newMsisdn()]);
       await db.query(`UPDATE fraud.enrollments SET enroll_by = now() - interval '1 minute' WHERE id = $1`, [
@@ -766,7 +784,10 @@ describe('fraud-guard', () => {
         'expired by the sweeper',
       );
       expect((await activate(late.code, newMsisdn()).expect(409)).body.code).toBe('NOT_ACTIVATABLE');
-      await request(app.getHttpServer()).get('/enrollments/not-an-id').expect(404);
+      await request(app.getHttpServer())
+        .get('/enrollments/not-an-id')
+        .set(await careHeaders())
+        .expect(404);
       const metrics = await request(app.getHttpServer()).get('/metrics').expect(200);
       expect(metrics.text).toMatch(/fraud_protection_commands_unacknowledged\{[^}]*\} \d+/);
       const health = await request(app.getHttpServer()).get('/health').expect(200);
