@@ -24,13 +24,6 @@ ensure_secret PII_ACTIVE_KEY_ID dev1
 ensure_secret PII_BLIND_INDEX_KEY "$(random_b64 32)"
 ensure_secret NOTIFIER_LOG_HMAC_KEY "$(random_b64 32)"
 ensure_secret FRAUD_ACTIVATION_CODE_KEY "$(random_b64 32)"
-# Two local release-gate approvers (the demo approves as both); only token hashes reach the service.
-if ! grep -q '^DEMO_APPROVER_TOKENS=' "$secrets"; then
-  alice=$(random_b64 18 | tr '+/' '-_')
-  bob=$(random_b64 18 | tr '+/' '-_')
-  echo "DEMO_APPROVER_TOKENS=alice:$alice,bob:$bob" >> "$secrets"
-  echo "GATE_APPROVERS=alice:$(printf %s "$alice" | sha256sum | cut -d' ' -f1),bob:$(printf %s "$bob" | sha256sum | cut -d' ' -f1)" >> "$secrets"
-fi
 set -a
 . "$ROOT/deploy/local/local.env"
 # shellcheck disable=SC1090

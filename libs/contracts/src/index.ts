@@ -7,5 +7,6 @@ export * from './gen/inventory/v1/inventory_change_pb';
 export * from './gen/exposure/v1/exposure_pb';
 export * from './gen/fraud/v1/fraud_pb';
 export * from './gen/notification/v1/notification_log_pb';
+export * from './gen/access/v1/access_log_pb';
 export * from './topics';
 export * from './codec';

@@ -19,6 +19,8 @@ export const Topics = {
    * short-lived secret, so the topic keeps messages for an hour only.
    */
   fraudChallenges: 'fraud.challenges.v1',
+  /** access.v1.AccessLogEntry, key = subject: every access to a door, from each service's outbox. */
+  accessLog: 'access.log.v1',
 } as const;
 
 export type TopicName = (typeof Topics)[keyof typeof Topics];

@@ -1,5 +1,6 @@
 import { Controller, Get, HttpCode, HttpStatus, Injectable, Res } from '@nestjs/common';
 import type { Response } from 'express';
+import { Public } from '@bnp/auth';
 
 export interface HealthIndicator {
   readonly name: string;
@@ -48,6 +49,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 }
 
 @Controller('health')
+@Public('liveness and readiness for the orchestrator: no data, only up or down per dependency')
 export class HealthController {
   constructor(private readonly registry: HealthRegistry) {}
 

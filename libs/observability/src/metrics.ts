@@ -1,5 +1,6 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { collectDefaultMetrics, Registry } from 'prom-client';
+import { Public } from '@bnp/auth';
 
 export function createMetricsRegistry(service: string): Registry {
   const registry = new Registry();
@@ -9,6 +10,7 @@ export function createMetricsRegistry(service: string): Registry {
 }
 
 @Controller('metrics')
+@Public('Prometheus scrape: counters and timings, no personal data (bind to a private network in production)')
 export class MetricsController {
   constructor(private readonly registry: Registry) {}
 

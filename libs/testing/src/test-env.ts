@@ -14,6 +14,13 @@ export function testEnv(overrides: Record<string, string> = {}): NodeJS.ProcessE
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     PORT: '0',
     ...TEST_PII_KEYS,
+    // The local Keycloak's realm (scripts/keycloak.sh); services fetch its keys only when a token arrives.
+    OIDC_ISSUER:
+      process.env.OIDC_ISSUER ??
+      process.env.KEYCLOAK_ISSUER ??
+      `http://127.0.0.1:${process.env.KEYCLOAK_PORT ?? '8180'}/realms/bnp`,
+    OIDC_AUDIENCE: process.env.OIDC_AUDIENCE ?? 'bnp-api',
+    OIDC_IAT_IS_AUTH_TIME_CLIENTS: 'bnp-cli-login',
     ...overrides,
   };
 }

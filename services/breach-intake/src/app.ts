@@ -6,6 +6,8 @@ import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import { Topics } from '@bnp/contracts';
 import { KafkaConsumerMetrics, ReliableKafkaServer, ensureTopics, failureTopics } from '@bnp/messaging';
+import { AccessAuditModule } from '@bnp/access-audit';
+import { AuthModule } from '@bnp/auth';
 import { ObservabilityModule, PinoNestLogger } from '@bnp/observability';
 import type { IntakeConfig } from './config';
 import { IncidentModule } from './incident/incident.module';
@@ -19,6 +21,8 @@ class IntakeAppModule {
       imports: [
         ObservabilityModule.forRoot({ service: 'breach-intake', logLevel: config.LOG_LEVEL, logger }),
         infrastructureModule(config),
+        AuthModule.forRoot(config),
+        AccessAuditModule.forService({ service: 'breach-intake', schema: 'intake' }),
         IncidentModule,
       ],
     };

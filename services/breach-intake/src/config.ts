@@ -1,7 +1,9 @@
+import { authConfigShape } from '@bnp/auth';
 import { databaseConfigShape, env, kafkaConfigShape, loadConfig, serviceConfigShape } from '@bnp/config';
 
 export const intakeConfigShape = {
   ...serviceConfigShape,
+  ...authConfigShape,
   ...kafkaConfigShape,
   ...databaseConfigShape,
   PORT: env.port(3001),

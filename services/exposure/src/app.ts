@@ -6,6 +6,8 @@ import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import { Topics } from '@bnp/contracts';
 import { KafkaConsumerMetrics, ReliableKafkaServer, ensureTopics, failureTopics } from '@bnp/messaging';
+import { AccessAuditModule } from '@bnp/access-audit';
+import { AuthModule } from '@bnp/auth';
 import { ObservabilityModule, PinoNestLogger } from '@bnp/observability';
 import type { ExposureConfig } from './config';
 import { GateModule } from './gate/gate.module';
@@ -22,6 +24,8 @@ class ExposureAppModule {
       imports: [
         ObservabilityModule.forRoot({ service: 'exposure', logLevel: config.LOG_LEVEL, logger }),
         infrastructureModule(config, policy),
+        AuthModule.forRoot(config),
+        AccessAuditModule.forService({ service: 'exposure', schema: 'exposure' }),
         ResolutionModule,
         InventoryModule,
         GateModule,

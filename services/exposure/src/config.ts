@@ -1,3 +1,4 @@
+import { authConfigShape } from '@bnp/auth';
 import {
   databaseConfigShape,
   env,
@@ -10,6 +11,7 @@ import { loadImportKeys } from './cli/import-config';
 
 export const exposureConfigShape = {
   ...serviceConfigShape,
+  ...authConfigShape,
   ...kafkaConfigShape,
   ...databaseConfigShape,
   ...piiKeyConfigShape,
@@ -19,8 +21,6 @@ export const exposureConfigShape = {
   KAFKA_CREATE_TOPICS: env.bool(true),
   // Overrides the policy file's threshold: revisions that would send to more people wait for two approvals.
   GATE_MAX_PEOPLE_WITHOUT_APPROVAL: env.int(-1, -1),
-  // "name:sha256hex(token),name:sha256hex(token)": who may approve releases and pause incidents.
-  GATE_APPROVERS: env.list(''),
   // exposure.v1 events per send. 5,000 beat 2,500 on 2 cores; 10,000 was faster alone (fanout bench, 371k
   // events) but not over the whole path (1M and 10M exposure runs); well above 15,000 a partition's share of
   // one send can pass the broker's 1 MB record-batch limit (message.max.bytes).
@@ -32,18 +32,9 @@ export type ExposureConfig = ReturnType<typeof loadExposureConfig>;
 
 export function loadExposureConfig(source: NodeJS.ProcessEnv = process.env) {
   const config = loadConfig(exposureConfigShape, source);
-  const approvers = new Map<string, string>();
-  for (const entry of config.GATE_APPROVERS) {
-    const [name, tokenSha256] = entry.split(':');
-    if (!name || !tokenSha256 || !/^[0-9a-f]{64}$/.test(tokenSha256)) {
-      throw new Error('GATE_APPROVERS: each entry must be name:sha256hex(token)');
-    }
-    approvers.set(tokenSha256, name);
-  }
   return {
     ...config,
     retryDelaysMs: config.EXPOSURE_RETRY_DELAYS_MS.map(Number),
-    approversByTokenHash: approvers,
     // Inventory changes carry plain CNICs, names and MSISDNs: they are encrypted and blind-indexed on arrival.
     piiKeys: loadImportKeys(source),
   };

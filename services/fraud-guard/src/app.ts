@@ -6,6 +6,8 @@ import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import { Topics } from '@bnp/contracts';
 import { KafkaConsumerMetrics, ReliableKafkaServer, ensureTopics, failureTopics } from '@bnp/messaging';
+import { AccessAuditModule } from '@bnp/access-audit';
+import { AuthModule } from '@bnp/auth';
 import { ObservabilityModule, PinoNestLogger } from '@bnp/observability';
 import type { FraudGuardConfig } from './config';
 import { EnrollmentModule } from './enrollment/enrollment.module';
@@ -22,6 +24,8 @@ class FraudGuardAppModule {
       imports: [
         ObservabilityModule.forRoot({ service: 'fraud-guard', logLevel: config.LOG_LEVEL, logger }),
         infrastructureModule(config),
+        AuthModule.forRoot(config),
+        AccessAuditModule.forService({ service: 'fraud-guard', schema: 'fraud' }),
         EnrollmentModule,
         IncidentControlModule,
         ProtectionModule,

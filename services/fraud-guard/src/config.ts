@@ -1,3 +1,4 @@
+import { authConfigShape } from '@bnp/auth';
 import { z } from 'zod';
 import {
   ConfigValidationError,
@@ -16,6 +17,7 @@ const base64Key = z
 
 export const fraudGuardConfigShape = {
   ...serviceConfigShape,
+  ...authConfigShape,
   ...kafkaConfigShape,
   ...databaseConfigShape,
   // Decrypts the person's numbers (blind indexes for activation, the partner enrollment) and encrypts the code.
@@ -49,6 +51,11 @@ export const fraudGuardConfigShape = {
   // Every one-time code is a text message: at most one per this interval, and this many an hour, per enrollment.
   FRAUD_OTP_RESEND_INTERVAL_MS: env.int(60_000, 0),
   FRAUD_OTP_MAX_PER_HOUR: env.int(5, 1, 100),
+  // Self-service (GET /enrollments/:id, opt-out, verification) without a staff token: attempts per client
+  // address and per enrollment within the window, beyond which 429 with Retry-After.
+  FRAUD_HOLDER_PROOF_PER_CLIENT: env.int(20, 1, 10000),
+  FRAUD_HOLDER_PROOF_PER_ENROLLMENT: env.int(10, 1, 10000),
+  FRAUD_HOLDER_PROOF_WINDOW_MS: env.int(15 * 60_000, 1000),
   // Unacknowledged protection commands are re-sent after this, doubling up to the maximum.
   FRAUD_COMMAND_RESEND_AFTER_MS: env.int(5 * 60_000, 100),
   FRAUD_COMMAND_RESEND_MAX_MS: env.int(3600_000, 100),

@@ -5,7 +5,15 @@ import { maskMsisdn } from '@bnp/pii';
 // The partner stand-in runs in-process so the test can switch its faults; it is a local tool, not a dependency.
 import { aad } from './pii-context';
 
-import { cipher, newMsisdn, held, recycled, exposure, fraudGuardFixture } from './testing/fraud-guard.fixture';
+import {
+  careHeaders,
+  cipher,
+  newMsisdn,
+  held,
+  recycled,
+  exposure,
+  fraudGuardFixture,
+} from './testing/fraud-guard.fixture';
 
 describe('fraud-guard', () => {
   const f = fraudGuardFixture();
@@ -134,7 +142,10 @@ describe('fraud-guard', () => {
       }
       expect((await confirm(person.code, otp).expect(429)).body.code).toBe('LOCKED_OUT');
       expect((await activate(person.code, own).expect(429)).body.code).toBe('LOCKED_OUT');
-      const view = await request(f.app.getHttpServer()).get(`/enrollments/${person.enrollmentId}`).expect(200);
+      const view = await request(f.app.getHttpServer())
+        .get(`/enrollments/${person.enrollmentId}`)
+        .set(await careHeaders())
+        .expect(200);
       expect(view.body.status).toBe('PENDING_ACTIVATION');
       expect(view.body.lockedUntil).not.toBeNull();
       await waitForApp(
@@ -149,8 +160,10 @@ describe('fraud-guard', () => {
         () => f.partner.enrollments().some((record) => record.reference === optingOut.enrollmentId),
         'enrolled at the partner',
       );
+      await request(f.app.getHttpServer()).post(`/enrollments/${optingOut.enrollmentId}/opt-out`).expect(401);
       const optedOut = await request(f.app.getHttpServer())
         .post(`/enrollments/${optingOut.enrollmentId}/opt-out`)
+        .set(await careHeaders())
         .expect(200);
       expect(optedOut.body).toMatchObject({ status: 'OPTED_OUT', commands: [{ status: 'SENT' }] });
       await waitForApp(
@@ -158,7 +171,10 @@ describe('fraud-guard', () => {
           f.partner.enrollments().find((record) => record.reference === optingOut.enrollmentId)?.status === 'cancelled',
         'cancelled at the partner',
       );
-      await request(f.app.getHttpServer()).post(`/enrollments/${optingOut.enrollmentId}/opt-out`).expect(200);
+      await request(f.app.getHttpServer())
+        .post(`/enrollments/${optingOut.enrollmentId}/opt-out`)
+        .set(await careHeaders())
+        .expect(200);
 
       const late = await enroll([newMsisdn()]);
       await f.db.query(`UPDATE fraud.enrollments SET enroll_by = now() - interval '1 minute' WHERE id = $1`, [
@@ -169,7 +185,10 @@ describe('fraud-guard', () => {
         'expired by the sweeper',
       );
       expect((await activate(late.code, newMsisdn()).expect(409)).body.code).toBe('NOT_ACTIVATABLE');
-      await request(f.app.getHttpServer()).get('/enrollments/not-an-id').expect(404);
+      await request(f.app.getHttpServer())
+        .get('/enrollments/not-an-id')
+        .set(await careHeaders())
+        .expect(404);
       const metrics = await request(f.app.getHttpServer()).get('/metrics').expect(200);
       expect(metrics.text).toMatch(/fraud_protection_commands_unacknowledged\{[^}]*\} \d+/);
       const health = await request(f.app.getHttpServer()).get('/health').expect(200);

@@ -17,6 +17,7 @@ import { aad } from './pii-context';
 
 import {
   GROUP,
+  careHeaders,
   cipher,
   hasher,
   newMsisdn,
@@ -186,7 +187,10 @@ describe('fraud-guard', () => {
       [2, [PIN_RESET]],
     ]);
     const [enrollment] = await enrollmentRows(rev1.incidentId);
-    const view = await request(f.app.getHttpServer()).get(`/enrollments/${enrollment!.id}`).expect(200);
+    const view = await request(f.app.getHttpServer())
+      .get(`/enrollments/${enrollment!.id}`)
+      .set(await careHeaders())
+      .expect(200);
     expect(view.body).toMatchObject({ status: 'PENDING_ACTIVATION', tier: 'CRITICAL', narrowedInRevision: 3 });
     expect(view.body.actions).toEqual(['SIM_SWAP_LOCK', 'PORT_OUT_LOCK', 'PIN_RESET', 'FRAUD_MONITORING']);
     // The widened notice waits for its own EnrollmentCreated, with a code of its own; the narrowing gets none.

@@ -5,6 +5,8 @@ import { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import { KafkaConsumerMetrics, ensureTopics, failureTopics, type ReliableKafkaServer } from '@bnp/messaging';
+import { AccessAuditModule } from '@bnp/access-audit';
+import { AuthModule } from '@bnp/auth';
 import { ObservabilityModule, PinoNestLogger } from '@bnp/observability';
 import type { NotifierConfig } from './config';
 import { DispatchModule } from './dispatch/dispatch.module';
@@ -22,6 +24,8 @@ class NotifierAppModule {
       imports: [
         ObservabilityModule.forRoot({ service: 'notifier', logLevel: config.LOG_LEVEL, logger }),
         infrastructureModule(config),
+        AuthModule.forRoot(config),
+        AccessAuditModule.forService({ service: 'notifier', schema: 'notify' }),
         NoticeModule,
         DispatchModule,
         ...(config.NOTIFIER_LOG_WRITER_ENABLED ? [NotificationLogModule] : []),

@@ -1,3 +1,4 @@
+import { authConfigShape } from '@bnp/auth';
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import {
@@ -22,6 +23,7 @@ const base64Key = (minBytes: number) =>
 
 export const notifierConfigShape = {
   ...serviceConfigShape,
+  ...authConfigShape,
   ...kafkaConfigShape,
   ...databaseConfigShape,
   PORT: env.port(3003),

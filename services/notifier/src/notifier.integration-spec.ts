@@ -3,7 +3,7 @@ import request from 'supertest';
 import twilio from 'twilio';
 import { Channel, ControlAction, ExposureChange, PiiCategory, RiskTier } from '@bnp/contracts';
 import { FailureHeaders, deadLetterTopic } from '@bnp/messaging';
-import { KafkaTestClient, waitFor } from '@bnp/testing';
+import { KafkaTestClient, waitFor, keycloakToken } from '@bnp/testing';
 import {
   activationChallengeIssued,
   enrollmentCreated,
@@ -17,6 +17,9 @@ import { NotifierHarness, TEST_AUTH_TOKEN, TEST_LOG_HMAC_KEY } from './testing/h
 const URDU = /[\u0600-\u06FF]/;
 const UNREACHABLE = testMsisdn(900_000_001); // the stand-in accepts, then reports undelivered (30003)
 const LANDLINE = testMsisdn(900_000_002); // the stand-in refuses at create (21614)
+
+/** A real Keycloak user's bearer token (docs/identity.md): every non-public route needs one. */
+const bearer = async (username: string) => `Bearer ${(await keycloakToken({ username })).accessToken}`;
 
 describe('notifier end to end (Kafka, PostgreSQL, Twilio stand-in, SMTP sink)', () => {
   let h: NotifierHarness;
@@ -183,7 +186,10 @@ describe('notifier end to end (Kafka, PostgreSQL, Twilio stand-in, SMTP sink)', 
 
     expect((await settled(unreachable.idempotencyKey)).outcome).toBe('unreachable');
     expect((await deliveriesOf(unreachable.idempotencyKey))[0]).toMatchObject({ state: 'rejected', attempts: 1 });
-    const summary = await request(h.app!.getHttpServer()).get(`/incidents/${incidentId}/notices`).expect(200);
+    const summary = await request(h.app!.getHttpServer())
+      .get(`/incidents/${incidentId}/notices`)
+      .set('authorization', await bearer('grace'))
+      .expect(200);
     expect(summary.body.notices).toMatchObject({ notices: 2, reached: 1, unreachable: 1 });
   });
 
@@ -268,7 +274,10 @@ describe('notifier end to end (Kafka, PostgreSQL, Twilio stand-in, SMTP sink)', 
     expect(h.smsTo(pausedTo)).toHaveLength(0);
     expect(await deliveriesOf(held.idempotencyKey)).toEqual([expect.objectContaining({ attempts: 0 })]);
     expect(await noticeOf(dry.idempotencyKey)).toMatchObject({ state: 'dry_run', outcome: 'none' });
-    const summary = await request(h.app!.getHttpServer()).get(`/incidents/${dryIncident}/notices`).expect(200);
+    const summary = await request(h.app!.getHttpServer())
+      .get(`/incidents/${dryIncident}/notices`)
+      .set('authorization', await bearer('grace'))
+      .expect(200);
     expect(summary.body.notices).toMatchObject({ notices: 1, dry_run: 1 });
 
     await h.send(h.topics.incidentControl, [incidentControl(pausedIncident, ControlAction.RESUMED)]);
@@ -494,7 +503,10 @@ describe('notifier end to end (Kafka, PostgreSQL, Twilio stand-in, SMTP sink)', 
         expect.objectContaining({ channel: 'sms', state: 'delivered', attempts: 1 }),
       ]);
       // Not a breach notice: the incident's counts do not include it.
-      const summary = await request(h.app!.getHttpServer()).get(`/incidents/${incidentId}/notices`).expect(200);
+      const summary = await request(h.app!.getHttpServer())
+        .get(`/incidents/${incidentId}/notices`)
+        .set('authorization', await bearer('grace'))
+        .expect(200);
       expect(summary.body.notices).toMatchObject({ notices: 0 });
 
       // Logged like every delivery: HMAC of the text, masked number, never the code or the number.

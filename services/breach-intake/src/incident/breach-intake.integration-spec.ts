@@ -17,7 +17,7 @@ import {
 } from '@bnp/contracts';
 import { FailureHeaders, deadLetterTopic } from '@bnp/messaging';
 import { createLogger } from '@bnp/observability';
-import { KafkaTestClient, TEST_DATABASE_URL, startGroupAtEnd, testEnv, waitFor } from '@bnp/testing';
+import { KafkaTestClient, TEST_DATABASE_URL, startGroupAtEnd, testEnv, waitFor, keycloakToken } from '@bnp/testing';
 import { createIntakeApp } from '../app';
 import { loadIntakeConfig } from '../config';
 
@@ -48,6 +48,9 @@ function breachEvent(overrides: Omit<MessageInitShape<typeof BreachReportedSchem
     ...overrides,
   });
 }
+
+/** A real Keycloak user's bearer token (docs/identity.md): every non-public route needs one. */
+const bearer = async (username: string) => `Bearer ${(await keycloakToken({ username })).accessToken}`;
 
 describe('breach-intake consuming breach.events.v1', () => {
   let kafka: KafkaTestClient;
@@ -268,13 +271,20 @@ describe('breach-intake consuming breach.events.v1', () => {
     const event = breachEvent();
     await send(event);
     await waitFor(async () => (await currentRevision(event.incidentId)) === 1, 'revision 1');
-    const response = await request(app.getHttpServer()).get(`/incidents/${event.incidentId}`).expect(200);
+    const response = await request(app.getHttpServer())
+      .get(`/incidents/${event.incidentId}`)
+      .set('authorization', await bearer('grace'))
+      .expect(200);
     expect(response.body).toMatchObject({
       incidentId: event.incidentId,
       currentRevision: 1,
       revisions: [{ revision: 1, status: 'APPLIED' }],
     });
-    await request(app.getHttpServer()).get('/incidents/nope').expect(404);
+    await request(app.getHttpServer()).get('/incidents/nope').expect(401);
+    await request(app.getHttpServer())
+      .get('/incidents/nope')
+      .set('authorization', await bearer('grace'))
+      .expect(404);
     const health = await request(app.getHttpServer()).get('/health').expect(200);
     expect(health.body.checks).toEqual({ postgres: 'up', kafka: 'up' });
   });

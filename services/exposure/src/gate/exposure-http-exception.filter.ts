@@ -21,7 +21,10 @@ function statusOf(code: ExposureErrorCode): HttpStatus {
       return HttpStatus.NOT_FOUND;
     case ExposureErrorCode.NotHeld:
     case ExposureErrorCode.AlreadyApproved:
+    case ExposureErrorCode.StaleSummary:
       return HttpStatus.CONFLICT;
+    case ExposureErrorCode.InvalidRequest:
+      return HttpStatus.BAD_REQUEST;
     case ExposureErrorCode.NotAuthorised:
       return HttpStatus.FORBIDDEN;
     case ExposureErrorCode.MalformedRevision:

@@ -1,20 +1,12 @@
 import { Module } from '@nestjs/common';
-import type { ExposureConfig } from '../config';
-import { EXPOSURE_CONFIG } from '../infrastructure.module';
 import { ResolutionModule } from '../resolution/resolution.module';
 import { GateController } from './gate.controller';
-import { APPROVERS, GateService } from './gate.service';
+import { GATE_CLOCK, gateClock } from './gate-clock';
+import { GateService } from './gate.service';
 
 @Module({
   imports: [ResolutionModule],
   controllers: [GateController],
-  providers: [
-    GateService,
-    {
-      provide: APPROVERS,
-      inject: [EXPOSURE_CONFIG],
-      useFactory: (config: ExposureConfig) => config.approversByTokenHash,
-    },
-  ],
+  providers: [GateService, { provide: GATE_CLOCK, useValue: gateClock }],
 })
 export class GateModule {}

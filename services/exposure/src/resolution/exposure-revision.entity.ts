@@ -74,7 +74,7 @@ export class ExposureRevisionEntity {
   fannedOutAt!: Date | null;
 }
 
-/** One authorised person's approval of a held revision; two different ones release it. */
+/** One privacy officer's approval of a held revision (approver = OIDC subject); two different ones release it. */
 @Entity({ name: 'release_approvals' })
 export class ReleaseApprovalEntity {
   @PrimaryColumn({ name: 'incident_id', type: 'text', primaryKeyConstraintName: 'PK_release_approvals' })
@@ -88,6 +88,14 @@ export class ReleaseApprovalEntity {
 
   @Column({ name: 'approved_at', type: 'timestamptz', default: () => 'now()' })
   approvedAt!: Date;
+
+  /** The IdP's display name at the time, for people reading the record; decisions use the subject. */
+  @Column({ name: 'display_name', type: 'text' })
+  displayName!: string;
+
+  /** sha256 of the revision summary the approver was shown (revisionSummaryHash). */
+  @Column({ name: 'summary_sha256', type: 'text' })
+  summarySha256!: string;
 }
 
 /** Per incident: the newest computed revision and whether people-facing work is paused. */

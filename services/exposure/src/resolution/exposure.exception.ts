@@ -7,6 +7,9 @@ export enum ExposureErrorCode {
   NotAuthorised = 'NOT_AUTHORISED',
   AlreadyApproved = 'ALREADY_APPROVED',
   IncidentNotFound = 'INCIDENT_NOT_FOUND',
+  /** The revision summary changed since the approver was shown it. */
+  StaleSummary = 'STALE_SUMMARY',
+  InvalidRequest = 'INVALID_REQUEST',
 }
 
 export class ExposureException extends Error {

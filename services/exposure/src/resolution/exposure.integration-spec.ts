@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { create, toBinary, type MessageInitShape } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import type { INestApplication } from '@nestjs/common';
@@ -24,6 +24,7 @@ import {
   KafkaTestClient,
   TEST_DATABASE_URL,
   TEST_PII_KEYS,
+  keycloakToken,
   startGroupAtEnd,
   testEnv,
   waitFor,
@@ -37,9 +38,9 @@ import { DirectoryFixture } from '../testing/directory-fixture';
 
 const run = randomUUID().slice(0, 6);
 const id = (name: string) => `${name}-${run}`;
-const ALICE = 'alice-token';
-const BOB = 'bob-token';
-const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+/** A privacy officer signed in through Keycloak; `totp` adds the one-time code (the gate needs it to approve). */
+const officer = async (username: 'alice' | 'bob', totp = true) =>
+  `Bearer ${(await keycloakToken({ username, totp })).accessToken}`;
 const C = PiiCategory;
 
 const CRM = id('crm.subscribers');
@@ -128,7 +129,6 @@ describe('exposure resolution on the real PostgreSQL and Kafka', () => {
     const config = loadExposureConfig(
       testEnv({
         GATE_MAX_PEOPLE_WITHOUT_APPROVAL: '5',
-        GATE_APPROVERS: `alice:${sha(ALICE)},bob:${sha(BOB)}`,
         EXPOSURE_RETRY_DELAYS_MS: '200,400',
         // Two events per send: every revision here goes out in several batches, read ahead of the sends.
         EXPOSURE_RELAY_BATCH: '2',
@@ -397,7 +397,9 @@ describe('exposure resolution on the real PostgreSQL and Kafka', () => {
     });
     await waitFor(async () => (await revisionStatus(incidentId, 1)) === 'HELD', 'held at the gate');
     const http = request(app.getHttpServer());
-    const summary = await http.get(`/incidents/${incidentId}`).expect(200);
+    const alice = await officer('alice');
+    const summary = await http.get(`/incidents/${incidentId}`).set('authorization', alice).expect(200);
+    const summaryHash: string = summary.body.revisions[0].summaryHash;
     expect(summary.body.revisions[0]).toMatchObject({ status: 'HELD', peopleAffected: 7, published: 0 });
     // Ayesha's two SIMs count as two subscriptions; Bilal and Omar are former customers; Danish's call
     // records began after the breach, so only his CRM record counts.
@@ -419,25 +421,27 @@ describe('exposure resolution on the real PostgreSQL and Kafka', () => {
     expect(summary.body.revisions[0].summary.regulator.authority).toMatch(/PTA/);
     expect(summary.body.revisions[0].regulatorDeadlineAt).toBe('2026-03-07T22:00:00.000Z');
 
-    await http.post(`/incidents/${incidentId}/revisions/1/approvals`).set('authorization', 'Bearer wrong').expect(403);
-    const first = await http
-      .post(`/incidents/${incidentId}/revisions/1/approvals`)
-      .set('authorization', `Bearer ${ALICE}`)
-      .expect(200);
-    expect(first.body).toMatchObject({ approvals: ['alice'], released: false });
-    await http
-      .post(`/incidents/${incidentId}/revisions/1/approvals`)
-      .set('authorization', `Bearer ${ALICE}`)
-      .expect(409);
+    const approve = (authorization: string, hash = summaryHash) =>
+      http
+        .post(`/incidents/${incidentId}/revisions/1/approvals`)
+        .set('authorization', authorization)
+        .send({ summaryHash: hash });
+    await approve('Bearer wrong').expect(401);
+    const passwordOnly = await approve(await officer('alice', false)).expect(403);
+    expect(passwordOnly.body.message).toContain('one-time password');
+    expect((await approve(alice, 'f'.repeat(64)).expect(409)).body.code).toBe('STALE_SUMMARY');
+    const first = await approve(alice).expect(200);
+    expect(first.body).toMatchObject({ released: false, approvals: [{ displayName: 'Alice Privacy', summaryHash }] });
+    await approve(alice).expect(409);
     await relayPassed();
     expect(await revisionStatus(incidentId, 1)).toBe('HELD');
     expect(eventsFor(incidentId)).toHaveLength(0);
 
-    const second = await http
-      .post(`/incidents/${incidentId}/revisions/1/approvals`)
-      .set('authorization', `Bearer ${BOB}`)
-      .expect(200);
-    expect(second.body).toMatchObject({ approvals: ['alice', 'bob'], released: true });
+    const second = await approve(await officer('bob')).expect(200);
+    expect(second.body).toMatchObject({
+      released: true,
+      approvals: [{ displayName: 'Alice Privacy' }, { summaryHash }],
+    });
     await waitFor(() => eventsFor(incidentId).length === 7, 'seven people after release');
     await waitFor(
       () =>
@@ -458,9 +462,12 @@ describe('exposure resolution on the real PostgreSQL and Kafka', () => {
       assets: [{ assetId: BILLING, categories: [], scope: { case: 'all', value: true } }],
     });
     await waitFor(async () => (await revisionStatus(incidentId, 1)) === 'DRY_RUN', 'dry run resolved');
+    const alice = await officer('alice');
+    const shown = await request(app.getHttpServer()).get(`/incidents/${incidentId}`).set('authorization', alice);
     await request(app.getHttpServer())
       .post(`/incidents/${incidentId}/revisions/1/approvals`)
-      .set('authorization', `Bearer ${ALICE}`)
+      .set('authorization', alice)
+      .send({ summaryHash: shown.body.revisions[0].summaryHash })
       .expect(409);
     await relayPassed();
     expect(await revisionStatus(incidentId, 1)).toBe('DRY_RUN');
@@ -478,7 +485,7 @@ describe('exposure resolution on the real PostgreSQL and Kafka', () => {
     const http = request(app.getHttpServer());
     await http
       .post(`/incidents/${incidentId}/pause`)
-      .set('authorization', `Bearer ${ALICE}`)
+      .set('authorization', await officer('alice', false))
       .send({ reason: 'verify scope' })
       .expect(200);
     await publish({
@@ -489,7 +496,16 @@ describe('exposure resolution on the real PostgreSQL and Kafka', () => {
     await waitFor(async () => (await revisionStatus(incidentId, 2)) === 'RELEASED', 'revision 2 resolved');
     await relayPassed();
     expect(eventsFor(incidentId)).toHaveLength(1);
-    await http.post(`/incidents/${incidentId}/resume`).set('authorization', `Bearer ${BOB}`).expect(200);
+    await http
+      .post(`/incidents/${incidentId}/resume`)
+      .set('authorization', await officer('bob', false))
+      .send({ reason: '' })
+      .expect(400);
+    await http
+      .post(`/incidents/${incidentId}/resume`)
+      .set('authorization', await officer('bob', false))
+      .send({ reason: 'scope verified' })
+      .expect(200);
     await waitFor(() => eventsFor(incidentId).length === 2, 'revision 2 published after resume');
   });
 

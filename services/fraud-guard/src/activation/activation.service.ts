@@ -57,6 +57,34 @@ export class ActivationService {
   ) {}
 
   async requestChallenge(codeInput: string, msisdnInput: string): Promise<IssuedChallenge> {
+    return this.issueChallenge(codeInput, msisdnInput, (enrollment, now) => this.closedFor(enrollment, now));
+  }
+
+  /**
+   * Self-service on one's own enrollment (view, opt-out), whatever its status: the code must be this
+   * enrollment's. An unknown code and another enrollment's code get the same answer.
+   */
+  async requestHolderChallenge(enrollmentId: string, codeInput: string, msisdnInput: string): Promise<IssuedChallenge> {
+    return this.issueChallenge(codeInput, msisdnInput, (enrollment, now) =>
+      holderRefusal(enrollment, enrollmentId, now),
+    );
+  }
+
+  /** Proves the caller holds this enrollment's code and the one-time code just sent; consumes the one-time code. */
+  async proveHolder(enrollmentId: string, codeInput: string, otpInput: string): Promise<string> {
+    return this.verifyOneTimeCode(
+      codeInput,
+      otpInput,
+      (enrollment, now) => holderRefusal(enrollment, enrollmentId, now),
+      async () => undefined,
+    );
+  }
+
+  private async issueChallenge(
+    codeInput: string,
+    msisdnInput: string,
+    closed: (enrollment: EnrollmentEntity, now: Date) => Refusal | null,
+  ): Promise<IssuedChallenge> {
     const codeHash = this.codeHash(codeInput);
     const msisdn = this.msisdn(msisdnInput);
     const blindIndex = this.blindIndexer.indexHex('msisdn', msisdn);
@@ -65,8 +93,8 @@ export class ActivationService {
       await this.activations.inTransaction(async (tx): Promise<IssuedChallenge | Refusal> => {
         const enrollment = await tx.lockByCodeHash(codeHash);
         if (!enrollment) return refusal(Code.CodeNotRecognised);
-        const closed = this.closedFor(enrollment, now);
-        if (closed) return closed;
+        const refused = closed(enrollment, now);
+        if (refused) return refused;
         const number = await tx.heldNumber(enrollment.id, blindIndex);
         if (!number) return this.countFailure(tx, enrollment, now, Code.WrongPerson);
         const throttled = await this.throttle(tx, enrollment, now);
@@ -109,23 +137,11 @@ export class ActivationService {
   }
 
   async confirm(codeInput: string, otpInput: string): Promise<string> {
-    const codeHash = this.codeHash(codeInput);
-    if (typeof otpInput !== 'string' || !/^\d{6}$/.test(otpInput)) {
-      throw new EnrollmentApiException(Code.InvalidRequest, 'otp must be the 6-digit one-time code');
-    }
-    const now = new Date();
-    return this.settle(
-      await this.activations.inTransaction(async (tx): Promise<string | Refusal> => {
-        const enrollment = await tx.lockByCodeHash(codeHash);
-        if (!enrollment) return refusal(Code.CodeNotRecognised);
-        const closed = this.closedFor(enrollment, now);
-        if (closed) return closed;
-        const challenge = await tx.openChallenge(enrollment.id, now);
-        if (!challenge) return refusal(Code.NoPendingChallenge);
-        if (!sameHex(this.hasher.oneTimeCode(challenge.id, otpInput), challenge.otpHash)) {
-          return this.countFailure(tx, enrollment, now, Code.WrongSecondFactor);
-        }
-        await tx.consumeChallenge(challenge.id);
+    return this.verifyOneTimeCode(
+      codeInput,
+      otpInput,
+      (enrollment, now) => this.closedFor(enrollment, now),
+      async (tx, enrollment, challenge, now) => {
         await tx.activate(enrollment.id, now);
         await tx.appendOutbox([
           this.logEntry(enrollment, 'active', {
@@ -135,6 +151,39 @@ export class ActivationService {
           }),
         ]);
         this.logger.info({ enrollmentId: enrollment.id }, 'enrollment activated');
+      },
+    );
+  }
+
+  private async verifyOneTimeCode(
+    codeInput: string,
+    otpInput: string,
+    closed: (enrollment: EnrollmentEntity, now: Date) => Refusal | null,
+    onVerified: (
+      tx: ActivationTransaction,
+      enrollment: EnrollmentEntity,
+      challenge: { msisdnMasked: string },
+      now: Date,
+    ) => Promise<void>,
+  ): Promise<string> {
+    const codeHash = this.codeHash(codeInput);
+    if (typeof otpInput !== 'string' || !/^\d{6}$/.test(otpInput)) {
+      throw new EnrollmentApiException(Code.InvalidRequest, 'otp must be the 6-digit one-time code');
+    }
+    const now = new Date();
+    return this.settle(
+      await this.activations.inTransaction(async (tx): Promise<string | Refusal> => {
+        const enrollment = await tx.lockByCodeHash(codeHash);
+        if (!enrollment) return refusal(Code.CodeNotRecognised);
+        const refused = closed(enrollment, now);
+        if (refused) return refused;
+        const challenge = await tx.openChallenge(enrollment.id, now);
+        if (!challenge) return refusal(Code.NoPendingChallenge);
+        if (!sameHex(this.hasher.oneTimeCode(challenge.id, otpInput), challenge.otpHash)) {
+          return this.countFailure(tx, enrollment, now, Code.WrongSecondFactor);
+        }
+        await tx.consumeChallenge(challenge.id);
+        await onVerified(tx, enrollment, challenge, now);
         return enrollment.id;
       }),
     );
@@ -246,6 +295,13 @@ export class ActivationService {
 }
 
 const HOUR_MS = 3600_000;
+
+/** A holder's codes must be for this enrollment; anything else reads as an unknown code (no oracle). */
+function holderRefusal(enrollment: EnrollmentEntity, enrollmentId: string, now: Date): Refusal | null {
+  if (enrollment.id !== enrollmentId) return refusal(Code.CodeNotRecognised);
+  if (enrollment.lockedUntil && enrollment.lockedUntil > now) return refusal(Code.LockedOut);
+  return null;
+}
 
 function refusal(code: Code): Refusal {
   return { refused: code, message: REFUSALS[code] ?? code };

@@ -32,6 +32,7 @@ import {
   TEST_DATABASE_URL,
   TEST_PII_KEYS,
   describeLag,
+  keycloakToken,
   startGroupAtEnd,
   testEnv,
   waitFor,
@@ -49,6 +50,12 @@ import { loadFraudGuardConfig, type FraudGuardConfig } from '../config';
 import { aad } from '../pii-context';
 
 // A group of its own per run: another run on the same broker must not share its partitions.
+/** A care agent (Keycloak user carol), with the reason care must give to read or change a person's enrollment. */
+export async function careHeaders(): Promise<Record<string, string>> {
+  const { accessToken } = await keycloakToken({ username: 'carol' });
+  return { authorization: `Bearer ${accessToken}`, 'X-Access-Reason': 'the customer called the helpline' };
+}
+
 export const GROUP = `fraud-guard-it-${randomUUID().slice(0, 8)}`;
 export const CONTROL_GROUP = `${GROUP}-control`;
 export const CODE_KEY = randomBytes(32);

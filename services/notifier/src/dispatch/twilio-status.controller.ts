@@ -1,4 +1,5 @@
 import { BadRequestException, Controller, HttpCode, Post, Query, Req, UseGuards } from '@nestjs/common';
+import { Public } from '@bnp/auth';
 import { DispatchService } from './dispatch.service';
 import { parseStatusCallback } from './twilio-status-callback';
 import { TwilioSignatureGuard, type TwilioRequest } from './twilio-signature.guard';
@@ -11,6 +12,7 @@ export class TwilioStatusController {
   constructor(private readonly dispatch: DispatchService) {}
 
   @Post('status')
+  @Public("Twilio's status callback: TwilioSignatureGuard checks the X-Twilio-Signature HMAC")
   @HttpCode(204)
   @UseGuards(TwilioSignatureGuard)
   async status(@Req() request: TwilioRequest, @Query('d') deliveryId: string | undefined): Promise<void> {
