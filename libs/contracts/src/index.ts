@@ -9,3 +9,4 @@ export * from './gen/fraud/v1/fraud_pb';
 export * from './gen/notification/v1/notification_log_pb';
 export * from './topics';
 export * from './codec';
+export * from './closed-enums';

@@ -203,6 +203,26 @@ describe('breach-intake consuming breach.events.v1', () => {
     await waitFor(async () => (await currentRevision(incidentId)) === 1, 'the next message stored');
   });
 
+  it('dead-letters category 47 with its reason instead of reading it as CREDENTIALS (1 << 47 wraps to bit 15)', async () => {
+    const event = breachEvent({
+      compromisedAssets: [{ assetId: 'crm.subscribers', categories: [PiiCategory.NAME, 47 as PiiCategory] }],
+    });
+    const next = breachEvent({ incidentId: event.incidentId, eventId: randomUUID() });
+    await send(event);
+    await send(next);
+
+    const [dead] = await waitFor(
+      () => deadLetters(event.incidentId).length > 0 && deadLetters(event.incidentId),
+      'dead letter',
+    );
+    expect(dead!.headers[FailureHeaders.errorCode]).toBe('MALFORMED_PAYLOAD');
+    expect(dead!.headers[FailureHeaders.errorReason]).toContain(
+      'compromised_assets[0].categories[1] = 47 is not a value of breach.v1.PiiCategory',
+    );
+    await waitFor(async () => (await currentRevision(event.incidentId)) === 1, 'the next message stored');
+    expect((await revisionsOf(event.incidentId)).map((row) => row.event_id)).toEqual([next.eventId]);
+  });
+
   it('dead-letters an event whose MSISDN list has a bad number, without the number in the reason', async () => {
     const event = breachEvent({
       compromisedAssets: [
