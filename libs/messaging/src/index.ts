@@ -13,3 +13,6 @@ export * from './renewing-producer';
 export * from './key-partitioner';
 export * from './consumer/kafka-exception.filter';
 export * from './service-infrastructure.module';
+export * from './outage/outage';
+export * from './outage/outage-waiter';
+export * from './outage/consumer-outage-options';

@@ -3,9 +3,16 @@ import { Module, type DynamicModule, type INestApplication } from '@nestjs/commo
 import { NestFactory } from '@nestjs/core';
 import { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
+import { DataSource } from 'typeorm';
 import { Registry } from 'prom-client';
 import { Topics } from '@bnp/contracts';
-import { KafkaConsumerMetrics, ReliableKafkaServer, ensureTopics, failureTopics } from '@bnp/messaging';
+import {
+  KafkaConsumerMetrics,
+  ReliableKafkaServer,
+  ensureTopics,
+  failureTopics,
+  consumerOutageOptions,
+} from '@bnp/messaging';
 import { ObservabilityModule, PinoNestLogger } from '@bnp/observability';
 import type { IntakeConfig } from './config';
 import { IncidentModule } from './incident/incident.module';
@@ -48,6 +55,7 @@ export async function createIntakeApp(config: IntakeConfig, logger: Logger): Pro
     retryDelaysMs: config.retryDelaysMs,
     logger,
     metrics: new KafkaConsumerMetrics(app.get(Registry)),
+    outage: consumerOutageOptions(config, app.get(DataSource)),
   });
   app.connectMicroservice({ strategy: consumer });
   return { app, consumer };

@@ -3,9 +3,16 @@ import { Module, type DynamicModule, type INestApplication } from '@nestjs/commo
 import { NestFactory } from '@nestjs/core';
 import { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
+import { DataSource } from 'typeorm';
 import { Registry } from 'prom-client';
 import { Topics } from '@bnp/contracts';
-import { KafkaConsumerMetrics, ReliableKafkaServer, ensureTopics, failureTopics } from '@bnp/messaging';
+import {
+  KafkaConsumerMetrics,
+  ReliableKafkaServer,
+  ensureTopics,
+  failureTopics,
+  consumerOutageOptions,
+} from '@bnp/messaging';
 import { ObservabilityModule, PinoNestLogger } from '@bnp/observability';
 import type { ExposureConfig } from './config';
 import { GateModule } from './gate/gate.module';
@@ -55,6 +62,7 @@ export async function createExposureApp(config: ExposureConfig, logger: Logger):
     retryDelaysMs: config.retryDelaysMs,
     logger,
     metrics: new KafkaConsumerMetrics(app.get(Registry)),
+    outage: consumerOutageOptions(config, app.get(DataSource)),
   });
   app.connectMicroservice({ strategy: consumer });
   return { app, consumer };

@@ -3,9 +3,16 @@ import { Module, type DynamicModule, type INestApplication } from '@nestjs/commo
 import { NestFactory } from '@nestjs/core';
 import { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
+import { DataSource } from 'typeorm';
 import { Registry } from 'prom-client';
 import { Topics } from '@bnp/contracts';
-import { KafkaConsumerMetrics, ReliableKafkaServer, ensureTopics, failureTopics } from '@bnp/messaging';
+import {
+  KafkaConsumerMetrics,
+  ReliableKafkaServer,
+  ensureTopics,
+  failureTopics,
+  consumerOutageOptions,
+} from '@bnp/messaging';
 import { ObservabilityModule, PinoNestLogger } from '@bnp/observability';
 import type { FraudGuardConfig } from './config';
 import { EnrollmentModule } from './enrollment/enrollment.module';
@@ -64,6 +71,7 @@ export async function createFraudGuardApp(config: FraudGuardConfig, logger: Logg
     );
   }
   const metrics = new KafkaConsumerMetrics(app.get(Registry));
+  const outage = consumerOutageOptions(config, app.get(DataSource));
   const consumers = groups.map(
     ({ groupId, topics, partitions, keys }) =>
       new ReliableKafkaServer({
@@ -75,6 +83,7 @@ export async function createFraudGuardApp(config: FraudGuardConfig, logger: Logg
         keysConsumedConcurrently: keys,
         logger,
         metrics,
+        outage,
       }),
   );
   for (const consumer of consumers) app.connectMicroservice({ strategy: consumer });

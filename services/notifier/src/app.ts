@@ -3,8 +3,15 @@ import { Module, type DynamicModule, type INestApplication } from '@nestjs/commo
 import { NestFactory } from '@nestjs/core';
 import { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
+import { DataSource } from 'typeorm';
 import { Registry } from 'prom-client';
-import { KafkaConsumerMetrics, ensureTopics, failureTopics, type ReliableKafkaServer } from '@bnp/messaging';
+import {
+  KafkaConsumerMetrics,
+  ensureTopics,
+  failureTopics,
+  type ReliableKafkaServer,
+  consumerOutageOptions,
+} from '@bnp/messaging';
 import { ObservabilityModule, PinoNestLogger } from '@bnp/observability';
 import type { NotifierConfig } from './config';
 import { DispatchModule } from './dispatch/dispatch.module';
@@ -84,6 +91,7 @@ export async function createNotifierApp(config: NotifierConfig, logger: Logger):
     ]);
   }
   const metrics = new KafkaConsumerMetrics(app.get(Registry));
+  const outage = consumerOutageOptions(config, app.get(DataSource));
   const consumers = groups.map(
     ({ groupId, topics: subscribed, concurrency, keysAtOnce }) =>
       new PrefixedKafkaServer(
@@ -97,6 +105,7 @@ export async function createNotifierApp(config: NotifierConfig, logger: Logger):
           sessionTimeoutMs: config.NOTIFIER_KAFKA_SESSION_TIMEOUT_MS,
           logger,
           metrics,
+          outage,
         },
         config.NOTIFIER_TOPIC_PREFIX,
       ),

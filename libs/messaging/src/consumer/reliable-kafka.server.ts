@@ -8,6 +8,8 @@ import type { InboundMessage } from './inbound-message';
 import { FailureDisposition, MessageFailure, toMessageFailure } from './message-failure';
 import { KafkaConsumerMetrics } from './consumer-metrics';
 import { RenewingProducer } from '../renewing-producer';
+import { describeOutage } from '../outage/outage';
+import { OutageWaiter, type OutageWaiterOptions } from '../outage/outage-waiter';
 
 export interface ReliableKafkaOptions {
   kafka: Kafka;
@@ -28,6 +30,12 @@ export interface ReliableKafkaOptions {
   fromBeginning?: boolean;
   logger: Logger;
   metrics?: KafkaConsumerMetrics;
+  /**
+   * How a handler's outage (PostgreSQL or Kafka unreachable, see outage.ts) is waited out: the message is
+   * held uncommitted, the dependency probed with a doubling pause, and the handler called again once it
+   * answers. An outage never uses up a retry tier and never dead-letters.
+   */
+  outage?: OutageWaiterOptions;
 }
 
 const MAX_REASON_LENGTH = 1000;
@@ -50,10 +58,13 @@ export class ReliableKafkaServer extends Server implements CustomTransportStrate
   private retryConsumer?: Consumer;
   private producer?: RenewingProducer;
   private readonly log: Logger;
+  private readonly outages: OutageWaiter;
+  private closing = false;
 
   constructor(private readonly options: ReliableKafkaOptions) {
     super();
     this.log = options.logger.child({ component: 'kafka-consumer', group: options.groupId });
+    this.outages = new OutageWaiter(options.outage ?? {}, this.log, () => this.closing);
   }
 
   get retryTopics(): string[] {
@@ -120,6 +131,7 @@ export class ReliableKafkaServer extends Server implements CustomTransportStrate
 
   /** Leaves the groups (committing resolved offsets) and flushes the producer. */
   async close(): Promise<void> {
+    this.closing = true;
     await Promise.allSettled([this.mainConsumer?.disconnect(), this.retryConsumer?.disconnect()]);
     await this.producer?.disconnect();
     this.log.info('kafka consumer stopped');
@@ -200,20 +212,32 @@ export class ReliableKafkaServer extends Server implements CustomTransportStrate
       );
       return;
     }
-    try {
-      const result: unknown = await handler(inbound);
-      await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
-      this.options.metrics?.observe(inbound.topic, 'handled', started);
-    } catch (error) {
-      const failure = toMessageFailure(error);
-      const nextTier = inbound.attempt + 1;
-      if (failure.disposition === FailureDisposition.Retry && nextTier <= this.options.retryDelaysMs.length) {
-        await this.retry(payload.message, inbound, failure, nextTier);
-        this.options.metrics?.observe(inbound.topic, 'retried', started);
-      } else {
-        await this.deadLetter(payload.message, inbound, failure);
-        this.options.metrics?.observe(inbound.topic, 'dead_lettered', started);
+    for (;;) {
+      try {
+        const result: unknown = await handler(inbound);
+        await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
+        this.options.metrics?.observe(inbound.topic, 'handled', started);
+        return;
+      } catch (error) {
+        const outage = describeOutage(error);
+        if (outage === undefined) return this.dispose(payload.message, inbound, error, started);
+        this.options.metrics?.observe(inbound.topic, 'outage', started);
+        const where = { topic: inbound.topic, partition: inbound.partition, offset: inbound.offset };
+        await this.outages.waitOut(outage, where, () => payload.heartbeat());
       }
+    }
+  }
+
+  /** A failure of the message itself: its next retry tier, or the dead-letter topic. */
+  private async dispose(message: KafkaMessage, inbound: InboundMessage, error: unknown, started: bigint) {
+    const failure = toMessageFailure(error);
+    const nextTier = inbound.attempt + 1;
+    if (failure.disposition === FailureDisposition.Retry && nextTier <= this.options.retryDelaysMs.length) {
+      await this.retry(message, inbound, failure, nextTier);
+      this.options.metrics?.observe(inbound.topic, 'retried', started);
+    } else {
+      await this.deadLetter(message, inbound, failure);
+      this.options.metrics?.observe(inbound.topic, 'dead_lettered', started);
     }
   }
 
