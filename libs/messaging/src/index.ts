@@ -8,6 +8,8 @@ export * from './consumer/dead-letter-redriver';
 export * from './outbox/outbox-sql';
 export * from './outbox/outbox-writer';
 export * from './outbox/outbox-relay';
+export * from './outbox/poison-rows';
+export * from './outbox/outbox-parking';
 export * from './kafka-health';
 export * from './renewing-producer';
 export * from './key-partitioner';
