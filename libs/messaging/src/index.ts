@@ -5,6 +5,7 @@ export * from './consumer/headers';
 export * from './consumer/reliable-kafka.server';
 export * from './consumer/consumer-metrics';
 export * from './consumer/dead-letter-redriver';
+export * from './consumer/dead-letter-seal';
 export * from './outbox/outbox-sql';
 export * from './outbox/outbox-writer';
 export * from './outbox/outbox-relay';

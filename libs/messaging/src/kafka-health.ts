@@ -1,4 +1,4 @@
-import type { Admin, ITopicConfig, Kafka } from 'kafkajs';
+import { ConfigResourceTypes, type Admin, type ITopicConfig, type Kafka } from 'kafkajs';
 
 /** Ready when the cluster answers a metadata request. */
 export class KafkaHealthIndicator {
@@ -56,6 +56,18 @@ export async function ensureTopics(kafka: Kafka, topics: ITopicConfig[]): Promis
         admin,
         missing.map(({ topic }) => topic),
       );
+    }
+    // A topic created before its retention was set (or changed by hand) gets the configured one again.
+    const configured = topics.filter(({ topic, configEntries }) => existing.has(topic) && configEntries?.length);
+    if (configured.length > 0) {
+      await admin.alterConfigs({
+        validateOnly: false,
+        resources: configured.map(({ topic, configEntries }) => ({
+          type: ConfigResourceTypes.TOPIC,
+          name: topic,
+          configEntries: configEntries ?? [],
+        })),
+      });
     }
     return missing.length;
   } finally {

@@ -13,6 +13,7 @@ import {
   failureTopics,
   consumerOutageOptions,
 } from '@bnp/messaging';
+import { FieldCipher, parseKeyRing } from '@bnp/pii';
 import { ObservabilityModule, PinoNestLogger } from '@bnp/observability';
 import type { ExposureConfig } from './config';
 import { GateModule } from './gate/gate.module';
@@ -63,6 +64,7 @@ export async function createExposureApp(config: ExposureConfig, logger: Logger):
     logger,
     metrics: new KafkaConsumerMetrics(app.get(Registry)),
     outage: consumerOutageOptions(config, app.get(DataSource)),
+    seal: new FieldCipher(parseKeyRing(config.PII_ENCRYPTION_KEYS, config.PII_ACTIVE_KEY_ID)),
   });
   app.connectMicroservice({ strategy: consumer });
   return { app, consumer };

@@ -13,6 +13,7 @@ import {
   failureTopics,
   consumerOutageOptions,
 } from '@bnp/messaging';
+import { FieldCipher } from '@bnp/pii';
 import { ObservabilityModule, PinoNestLogger } from '@bnp/observability';
 import type { FraudGuardConfig } from './config';
 import { EnrollmentModule } from './enrollment/enrollment.module';
@@ -72,6 +73,7 @@ export async function createFraudGuardApp(config: FraudGuardConfig, logger: Logg
   }
   const metrics = new KafkaConsumerMetrics(app.get(Registry));
   const outage = consumerOutageOptions(config, app.get(DataSource));
+  const seal = app.get(FieldCipher);
   const consumers = groups.map(
     ({ groupId, topics, partitions, keys }) =>
       new ReliableKafkaServer({
@@ -84,6 +86,7 @@ export async function createFraudGuardApp(config: FraudGuardConfig, logger: Logg
         logger,
         metrics,
         outage,
+        seal,
       }),
   );
   for (const consumer of consumers) app.connectMicroservice({ strategy: consumer });

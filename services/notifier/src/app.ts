@@ -92,6 +92,7 @@ export async function createNotifierApp(config: NotifierConfig, logger: Logger):
   }
   const metrics = new KafkaConsumerMetrics(app.get(Registry));
   const outage = consumerOutageOptions(config, app.get(DataSource));
+  const seal = config.cipher;
   const consumers = groups.map(
     ({ groupId, topics: subscribed, concurrency, keysAtOnce }) =>
       new PrefixedKafkaServer(
@@ -106,6 +107,7 @@ export async function createNotifierApp(config: NotifierConfig, logger: Logger):
           logger,
           metrics,
           outage,
+          seal,
         },
         config.NOTIFIER_TOPIC_PREFIX,
       ),

@@ -2,7 +2,8 @@ import { CustomTransportStrategy, Server } from '@nestjs/microservices';
 import type { Consumer, EachBatchPayload, EachMessagePayload, Kafka, KafkaMessage } from 'kafkajs';
 import { lastValueFrom } from 'rxjs';
 import type { Logger } from 'pino';
-import { redactPiiInText } from '@bnp/pii';
+import { redactPiiInText, type FieldCipher } from '@bnp/pii';
+import { DeadLetterSeal, SEALED_FORMAT, SEALED_HEADER, isSealed } from './dead-letter-seal';
 import { deadLetterTopic, FailureHeaders, headersToStrings, retryTopic } from './headers';
 import type { InboundMessage } from './inbound-message';
 import { FailureDisposition, MessageFailure, toMessageFailure } from './message-failure';
@@ -36,6 +37,11 @@ export interface ReliableKafkaOptions {
    * answers. An outage never uses up a retry tier and never dead-letters.
    */
   outage?: OutageWaiterOptions;
+  /**
+   * The service's field cipher: every value copied to a retry or dead-letter topic is sealed with it (values
+   * there may hold plain personal data and are kept for days), and opened only to be handled again.
+   */
+  seal: FieldCipher;
 }
 
 const MAX_REASON_LENGTH = 1000;
@@ -59,12 +65,16 @@ export class ReliableKafkaServer extends Server implements CustomTransportStrate
   private producer?: RenewingProducer;
   private readonly log: Logger;
   private readonly outages: OutageWaiter;
+  private readonly seal: DeadLetterSeal;
+  /** Messages read sealed from a retry topic: republished with their sealed value as it is. */
+  private readonly arrivedSealed = new WeakSet<InboundMessage>();
   private closing = false;
 
   constructor(private readonly options: ReliableKafkaOptions) {
     super();
     this.log = options.logger.child({ component: 'kafka-consumer', group: options.groupId });
     this.outages = new OutageWaiter(options.outage ?? {}, this.log, () => this.closing);
+    this.seal = new DeadLetterSeal(options.seal, options.groupId);
   }
 
   get retryTopics(): string[] {
@@ -201,8 +211,19 @@ export class ReliableKafkaServer extends Server implements CustomTransportStrate
 
   private async consume(payload: EachMessagePayload, fromRetryTopic: boolean): Promise<void> {
     const inbound = toInbound(payload, fromRetryTopic);
-    if (fromRetryTopic) await waitUntilDue(payload.message, () => payload.heartbeat());
     const started = process.hrtime.bigint();
+    if (fromRetryTopic) {
+      await waitUntilDue(payload.message, () => payload.heartbeat());
+      if (isSealed(inbound.headers)) {
+        this.arrivedSealed.add(inbound);
+        try {
+          inbound.value = this.seal.open(inbound.value, inbound.headers);
+        } catch (error) {
+          const reason = `sealed value cannot be opened: ${error instanceof Error ? error.message : String(error)}`;
+          return this.deadLetter(payload.message, inbound, MessageFailure.deadLetter('SEAL_UNREADABLE', reason));
+        }
+      }
+    }
     const handler = this.getHandlerByPattern(inbound.topic);
     if (!handler) {
       await this.deadLetter(
@@ -289,9 +310,10 @@ export class ReliableKafkaServer extends Server implements CustomTransportStrate
       messages: [
         {
           key: message.key,
-          value: message.value,
+          value: this.arrivedSealed.has(inbound) ? message.value : this.seal.seal(message.value),
           headers: {
             ...inbound.headers,
+            [SEALED_HEADER]: SEALED_FORMAT,
             [FailureHeaders.originalTopic]: inbound.topic,
             [FailureHeaders.originalPartition]:
               inbound.headers[FailureHeaders.originalPartition] ?? String(inbound.partition),
