@@ -60,6 +60,11 @@ export async function ensureTopics(kafka: Kafka, topics: ITopicConfig[]): Promis
     // A topic created before its retention was set (or changed by hand) gets the configured one again.
     const configured = topics.filter(({ topic, configEntries }) => existing.has(topic) && configEntries?.length);
     if (configured.length > 0) {
+      // A name listed while its deletion is still under way answers UNKNOWN_TOPIC_OR_PARTITION until it is gone.
+      await waitUntilTopicsServed(
+        admin,
+        configured.map(({ topic }) => topic),
+      );
       await admin.alterConfigs({
         validateOnly: false,
         resources: configured.map(({ topic, configEntries }) => ({

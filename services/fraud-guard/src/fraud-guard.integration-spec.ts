@@ -25,7 +25,7 @@ import {
   decodeBinary,
   type PersonExposed,
 } from '@bnp/contracts';
-import { FailureHeaders, deadLetterTopic } from '@bnp/messaging';
+import { DeadLetterSeal, FailureHeaders, deadLetterTopic } from '@bnp/messaging';
 import { createLogger } from '@bnp/observability';
 import { FieldCipher, maskMsisdn, parseKeyRing } from '@bnp/pii';
 import {
@@ -322,7 +322,12 @@ describe('fraud-guard', () => {
     await waitForApp(
       () =>
         published(deadLetterTopic(CONTROL_GROUP), incidentId).some(
-          (message) => decodeBinary(IncidentControlSchema, message.value!).controlId === markerId,
+          (message) =>
+            // Dead-letter values are sealed with the service's field key (ADR 0015).
+            decodeBinary(
+              IncidentControlSchema,
+              new DeadLetterSeal(cipher, CONTROL_GROUP).open(message.value, message.headers)!,
+            ).controlId === markerId,
         ),
       'the control marker dead-lettered',
     );
