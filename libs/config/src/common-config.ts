@@ -9,6 +9,10 @@ export const kafkaConfigShape = {
   KAFKA_SASL_MECHANISM: env.oneOf(['none', 'plain', 'scram-sha-256', 'scram-sha-512'] as const, 'none'),
   KAFKA_SASL_USERNAME: env.optionalString(),
   KAFKA_SASL_PASSWORD: env.optionalString(),
+  // How a consumer waits out an outage of PostgreSQL or Kafka (ADR 0015): pauses doubling from the first to the
+  // longest between probes, the message held uncommitted; an outage never dead-letters.
+  CONSUMER_OUTAGE_BACKOFF_INITIAL_MS: env.int(1000, 10, 60_000),
+  CONSUMER_OUTAGE_BACKOFF_MAX_MS: env.int(30_000, 100, 600_000),
 };
 
 export const databaseConfigShape = {

@@ -10,3 +10,4 @@ export * from './gen/notification/v1/notification_log_pb';
 export * from './gen/access/v1/access_log_pb';
 export * from './topics';
 export * from './codec';
+export * from './closed-enums';

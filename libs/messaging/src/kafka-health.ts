@@ -1,4 +1,4 @@
-import type { Admin, ITopicConfig, Kafka } from 'kafkajs';
+import { ConfigResourceTypes, type Admin, type ITopicConfig, type Kafka } from 'kafkajs';
 
 /** Ready when the cluster answers a metadata request. */
 export class KafkaHealthIndicator {
@@ -65,6 +65,23 @@ export async function ensureTopics(kafka: Kafka, topics: ITopicConfig[]): Promis
         admin,
         missing.map(({ topic }) => topic),
       );
+    }
+    // A topic created before its retention was set (or changed by hand) gets the configured one again.
+    const configured = topics.filter(({ topic, configEntries }) => existing.has(topic) && configEntries?.length);
+    if (configured.length > 0) {
+      // A name listed while its deletion is still under way answers UNKNOWN_TOPIC_OR_PARTITION until it is gone.
+      await waitUntilTopicsServed(
+        admin,
+        configured.map(({ topic }) => topic),
+      );
+      await admin.alterConfigs({
+        validateOnly: false,
+        resources: configured.map(({ topic, configEntries }) => ({
+          type: ConfigResourceTypes.TOPIC,
+          name: topic,
+          configEntries: configEntries ?? [],
+        })),
+      });
     }
     return missing.length;
   } finally {

@@ -10,6 +10,7 @@ import {
   type Provider,
 } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
+import { Registry } from 'prom-client';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { HealthRegistry, LOGGER } from '@bnp/observability';
@@ -31,7 +32,7 @@ export interface ServiceInfrastructureOptions {
   /** The service's DataSource, not yet initialised (its entities, migrations and pool size). */
   dataSource: () => DataSource;
   /** Where the service's transactional outbox lives and how its relay reads it. */
-  outbox: Omit<OutboxRelayOptions, 'pool' | 'kafka' | 'logger'>;
+  outbox: Omit<OutboxRelayOptions, 'pool' | 'kafka' | 'logger' | 'registry'>;
   /** What else the whole service shares (its configuration, keys, decoders, further workers); all exported. */
   providers?: Provider[];
   /** Providers among those that run in the background: started after the outbox relay, stopped before it. */
@@ -74,9 +75,9 @@ export class ServiceInfrastructureModule implements OnModuleInit, OnApplicationB
         },
         {
           provide: OutboxRelay,
-          inject: [DataSource, Kafka, LOGGER],
-          useFactory: (dataSource: DataSource, kafka: Kafka, logger: Logger) =>
-            new OutboxRelay({ ...options.outbox, pool: pgPoolOf(dataSource), kafka, logger }),
+          inject: [DataSource, Kafka, LOGGER, Registry],
+          useFactory: (dataSource: DataSource, kafka: Kafka, logger: Logger, registry: Registry) =>
+            new OutboxRelay({ ...options.outbox, pool: pgPoolOf(dataSource), kafka, logger, registry }),
         },
         {
           provide: WORKERS,

@@ -25,6 +25,13 @@ describe(FieldCipher.name, () => {
     expect(cipher.decrypt(cipher.encrypt(plaintext))).toBe(plaintext);
   });
 
+  it('round-trips bytes that are not text, bound to their aad', () => {
+    const bytes = Buffer.from([0x0a, 0xff, 0x00, 0xfe, 0x12]);
+    const envelope = cipher.encryptBytes(bytes, 'dead-letter:g');
+    expect(cipher.decryptBytes(envelope, 'dead-letter:g')).toEqual(bytes);
+    expect(codeOf(() => cipher.decryptBytes(envelope, 'dead-letter:other'))).toBe(PiiErrorCode.DecryptFailed);
+  });
+
   it('writes the documented envelope: version, key id, 12-byte IV, ciphertext, 16-byte tag', () => {
     const envelope = cipher.encrypt('abc');
 

@@ -26,21 +26,32 @@ export class FieldCipher {
 
   encrypt(plaintext: string, aad?: string): Buffer {
     if (typeof plaintext !== 'string') throw new TypeError('plaintext must be a string');
+    return this.encryptBytes(Buffer.from(plaintext, 'utf8'), aad);
+  }
+
+  /** The same envelope around bytes that need not be text (a protobuf value parked on a dead-letter topic). */
+  encryptBytes(plaintext: Uint8Array, aad?: string): Buffer {
+    if (!(plaintext instanceof Uint8Array)) throw new TypeError('plaintext must be bytes');
     const iv = randomBytes(IV_BYTES);
     const cipher = createCipheriv(ALGORITHM, this.#key(this.activeKeyId), iv, { authTagLength: TAG_BYTES });
     cipher.setAAD(additionalData(this.#activeHeader, aad));
-    const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+    const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
     return Buffer.concat([this.#activeHeader, iv, ciphertext, cipher.getAuthTag()]);
   }
 
   /** @throws PiiCryptoError: MALFORMED_ENVELOPE, UNKNOWN_KEY_ID, or DECRYPT_FAILED (tampered, wrong key or aad) */
   decrypt(envelope: Buffer, aad?: string): string {
+    return this.decryptBytes(envelope, aad).toString('utf8');
+  }
+
+  /** @throws PiiCryptoError as decrypt */
+  decryptBytes(envelope: Buffer, aad?: string): Buffer {
     const { header, keyId, iv, ciphertext, tag } = parseEnvelope(envelope);
     const decipher = createDecipheriv(ALGORITHM, this.#key(keyId), iv, { authTagLength: TAG_BYTES });
     decipher.setAAD(additionalData(header, aad));
     decipher.setAuthTag(tag);
     try {
-      return Buffer.concat([decipher.update(ciphertext), decipher.final()]).toString('utf8');
+      return Buffer.concat([decipher.update(ciphertext), decipher.final()]);
     } catch {
       throw new PiiCryptoError(
         PiiErrorCode.DecryptFailed,

@@ -4,3 +4,4 @@ export * from './kafka-test-client';
 export * from './totp';
 export * from './keycloak';
 export * from './consumer-groups';
+export * from './tcp-proxy';

@@ -1,5 +1,12 @@
 import { authConfigShape } from '@bnp/auth';
-import { databaseConfigShape, env, kafkaConfigShape, loadConfig, serviceConfigShape } from '@bnp/config';
+import {
+  databaseConfigShape,
+  env,
+  kafkaConfigShape,
+  loadConfig,
+  piiKeyConfigShape,
+  serviceConfigShape,
+} from '@bnp/config';
 
 export const intakeConfigShape = {
   ...serviceConfigShape,
@@ -11,8 +18,11 @@ export const intakeConfigShape = {
   // Delays of the retry tiers; after the last one a failing message is dead-lettered.
   INTAKE_RETRY_DELAYS_MS: env.list('1000,10000,60000'),
   KAFKA_CREATE_TOPICS: env.bool(true),
-  // Only the blind index key: intake never stores plain MSISDNs, so it needs no encryption key.
+  // Intake never stores plain MSISDNs: the blind index key indexes them, and the field keys only seal the values
+  // it copies to its retry and dead-letter topics (ADR 0015).
   PII_BLIND_INDEX_KEY: env.string(),
+  PII_ENCRYPTION_KEYS: piiKeyConfigShape.PII_ENCRYPTION_KEYS,
+  PII_ACTIVE_KEY_ID: piiKeyConfigShape.PII_ACTIVE_KEY_ID,
   // The CloudEvents `ce_type` accepted for JSON events.
   INTAKE_CLOUDEVENT_TYPE: env.string('breach.v1.BreachReported'),
 };

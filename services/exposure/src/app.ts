@@ -3,9 +3,17 @@ import { Module, type DynamicModule, type INestApplication } from '@nestjs/commo
 import { NestFactory } from '@nestjs/core';
 import { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
+import { DataSource } from 'typeorm';
 import { Registry } from 'prom-client';
 import { Topics } from '@bnp/contracts';
-import { KafkaConsumerMetrics, ReliableKafkaServer, ensureTopics, failureTopics } from '@bnp/messaging';
+import {
+  KafkaConsumerMetrics,
+  ReliableKafkaServer,
+  ensureTopics,
+  failureTopics,
+  consumerOutageOptions,
+} from '@bnp/messaging';
+import { FieldCipher, parseKeyRing } from '@bnp/pii';
 import { AccessAuditModule } from '@bnp/access-audit';
 import { AuthModule } from '@bnp/auth';
 import { ObservabilityModule, PinoNestLogger } from '@bnp/observability';
@@ -59,6 +67,8 @@ export async function createExposureApp(config: ExposureConfig, logger: Logger):
     retryDelaysMs: config.retryDelaysMs,
     logger,
     metrics: new KafkaConsumerMetrics(app.get(Registry)),
+    outage: consumerOutageOptions(config, app.get(DataSource)),
+    seal: new FieldCipher(parseKeyRing(config.PII_ENCRYPTION_KEYS, config.PII_ACTIVE_KEY_ID)),
   });
   app.connectMicroservice({ strategy: consumer });
   return { app, consumer };

@@ -21,6 +21,8 @@ export const exposureConfigShape = {
   KAFKA_CREATE_TOPICS: env.bool(true),
   // Overrides the policy file's threshold: revisions that would send to more people wait for two approvals.
   GATE_MAX_PEOPLE_WITHOUT_APPROVAL: env.int(-1, -1),
+  // The threshold counts each reporter's people over this rolling window, not one revision at a time.
+  GATE_WINDOW_HOURS: env.int(24, 1, 24 * 30),
   // exposure.v1 events per send. 5,000 beat 2,500 on 2 cores; 10,000 was faster alone (fanout bench, 371k
   // events) but not over the whole path (1M and 10M exposure runs); well above 15,000 a partition's share of
   // one send can pass the broker's 1 MB record-batch limit (message.max.bytes).

@@ -3,9 +3,17 @@ import { Module, type DynamicModule, type INestApplication } from '@nestjs/commo
 import { NestFactory } from '@nestjs/core';
 import { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
+import { DataSource } from 'typeorm';
 import { Registry } from 'prom-client';
 import { Topics } from '@bnp/contracts';
-import { KafkaConsumerMetrics, ReliableKafkaServer, ensureTopics, failureTopics } from '@bnp/messaging';
+import {
+  KafkaConsumerMetrics,
+  ReliableKafkaServer,
+  ensureTopics,
+  failureTopics,
+  consumerOutageOptions,
+} from '@bnp/messaging';
+import { FieldCipher } from '@bnp/pii';
 import { AccessAuditModule } from '@bnp/access-audit';
 import { AuthModule } from '@bnp/auth';
 import { ObservabilityModule, PinoNestLogger } from '@bnp/observability';
@@ -68,6 +76,8 @@ export async function createFraudGuardApp(config: FraudGuardConfig, logger: Logg
     );
   }
   const metrics = new KafkaConsumerMetrics(app.get(Registry));
+  const outage = consumerOutageOptions(config, app.get(DataSource));
+  const seal = app.get(FieldCipher);
   const consumers = groups.map(
     ({ groupId, topics, partitions, keys }) =>
       new ReliableKafkaServer({
@@ -79,6 +89,8 @@ export async function createFraudGuardApp(config: FraudGuardConfig, logger: Logg
         keysConsumedConcurrently: keys,
         logger,
         metrics,
+        outage,
+        seal,
       }),
   );
   for (const consumer of consumers) app.connectMicroservice({ strategy: consumer });

@@ -3,8 +3,15 @@ import { Module, type DynamicModule, type INestApplication } from '@nestjs/commo
 import { NestFactory } from '@nestjs/core';
 import { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
+import { DataSource } from 'typeorm';
 import { Registry } from 'prom-client';
-import { KafkaConsumerMetrics, ensureTopics, failureTopics, type ReliableKafkaServer } from '@bnp/messaging';
+import {
+  KafkaConsumerMetrics,
+  ensureTopics,
+  failureTopics,
+  type ReliableKafkaServer,
+  consumerOutageOptions,
+} from '@bnp/messaging';
 import { AccessAuditModule } from '@bnp/access-audit';
 import { AuthModule } from '@bnp/auth';
 import { ObservabilityModule, PinoNestLogger } from '@bnp/observability';
@@ -88,6 +95,8 @@ export async function createNotifierApp(config: NotifierConfig, logger: Logger):
     ]);
   }
   const metrics = new KafkaConsumerMetrics(app.get(Registry));
+  const outage = consumerOutageOptions(config, app.get(DataSource));
+  const seal = config.cipher;
   const consumers = groups.map(
     ({ groupId, topics: subscribed, concurrency, keysAtOnce }) =>
       new PrefixedKafkaServer(
@@ -101,6 +110,8 @@ export async function createNotifierApp(config: NotifierConfig, logger: Logger):
           sessionTimeoutMs: config.NOTIFIER_KAFKA_SESSION_TIMEOUT_MS,
           logger,
           metrics,
+          outage,
+          seal,
         },
         config.NOTIFIER_TOPIC_PREFIX,
       ),

@@ -1,6 +1,7 @@
 import { Counter, Histogram, type Registry } from 'prom-client';
 
-export type ConsumeOutcome = 'handled' | 'retried' | 'dead_lettered';
+/** `outage`: the handler met an outage and the message is held until the dependency is back. */
+export type ConsumeOutcome = 'handled' | 'retried' | 'dead_lettered' | 'outage';
 
 /** Prometheus metrics for consumed messages, labelled by topic and outcome (never by key: keys can be personal). */
 export class KafkaConsumerMetrics {

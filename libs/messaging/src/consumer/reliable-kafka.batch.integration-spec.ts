@@ -3,12 +3,15 @@ import { Controller, Module, UseFilters, type INestMicroservice } from '@nestjs/
 import { NestFactory } from '@nestjs/core';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import pino from 'pino';
-import { KafkaTestClient, waitFor } from '@bnp/testing';
+import { FieldCipher, parseKeyRing } from '@bnp/pii';
+import { KafkaTestClient, TEST_PII_KEYS, waitFor } from '@bnp/testing';
 import { deadLetterTopic, retryTopic } from './headers';
 import { KafkaExceptionFilter } from './kafka-exception.filter';
 import type { InboundMessage } from './inbound-message';
 import { MessageFailure } from './message-failure';
 import { ReliableKafkaServer } from './reliable-kafka.server';
+
+const cipher = new FieldCipher(parseKeyRing(TEST_PII_KEYS.PII_ENCRYPTION_KEYS, TEST_PII_KEYS.PII_ACTIVE_KEY_ID));
 
 const run = randomUUID().slice(0, 8);
 const TOPIC = `probe-batch-${run}.in`;
@@ -72,6 +75,7 @@ describe(`${ReliableKafkaServer.name} with keysConsumedConcurrently`, () => {
       keysConsumedConcurrently: 25,
       fromBeginning: true,
       logger: pino({ level: 'silent' }),
+      seal: cipher,
     });
     @Module({ controllers: [BatchProbeConsumer] })
     class BatchProbeModule {}

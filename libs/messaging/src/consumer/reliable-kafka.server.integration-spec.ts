@@ -3,13 +3,17 @@ import { Controller, Module, UseFilters, type INestMicroservice } from '@nestjs/
 import { NestFactory } from '@nestjs/core';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import pino from 'pino';
-import { KafkaTestClient, waitFor } from '@bnp/testing';
+import { FieldCipher, parseKeyRing } from '@bnp/pii';
+import { KafkaTestClient, TEST_PII_KEYS, waitFor } from '@bnp/testing';
 import { DeadLetterRedriver } from './dead-letter-redriver';
+import { DeadLetterSeal } from './dead-letter-seal';
 import { FailureHeaders, deadLetterTopic, retryTopic } from './headers';
 import { KafkaExceptionFilter } from './kafka-exception.filter';
 import type { InboundMessage } from './inbound-message';
 import { MessageFailure } from './message-failure';
 import { ReliableKafkaServer } from './reliable-kafka.server';
+
+const cipher = new FieldCipher(parseKeyRing(TEST_PII_KEYS.PII_ENCRYPTION_KEYS, TEST_PII_KEYS.PII_ACTIVE_KEY_ID));
 
 /** Behaviour of the test handler, chosen per message key. */
 const behaviour = {
@@ -65,6 +69,7 @@ describe(ReliableKafkaServer.name, () => {
       topics: ['probe.in', 'probe.unhandled'],
       retryDelaysMs: [300, 600],
       logger: pino({ level: 'silent' }),
+      seal: cipher,
     });
     @Module({ controllers: [ProbeConsumer] })
     class ProbeModule {}
@@ -123,7 +128,8 @@ describe(ReliableKafkaServer.name, () => {
     await client.send('probe.unhandled', [{ key, value: 'orphan' }]);
     const [dead] = await waitFor(() => deadLetters(key).length > 0 && deadLetters(key), 'dead letter');
     expect(dead!.headers[FailureHeaders.errorCode]).toBe('NO_HANDLER');
-    expect(dead!.value?.toString()).toBe('orphan');
+    expect(dead!.value?.toString()).not.toContain('orphan'); // sealed
+    expect(new DeadLetterSeal(cipher, groupId).open(dead!.value, dead!.headers)?.toString()).toBe('orphan');
   });
 
   it('re-drives dead letters once their cause is fixed, each once', async () => {

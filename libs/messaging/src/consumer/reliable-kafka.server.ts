@@ -2,12 +2,15 @@ import { CustomTransportStrategy, Server } from '@nestjs/microservices';
 import type { Consumer, EachBatchPayload, EachMessagePayload, Kafka, KafkaMessage } from 'kafkajs';
 import { lastValueFrom } from 'rxjs';
 import type { Logger } from 'pino';
-import { redactPiiInText } from '@bnp/pii';
+import { redactPiiInText, type FieldCipher } from '@bnp/pii';
+import { DeadLetterSeal, SEALED_FORMAT, SEALED_HEADER, isSealed } from './dead-letter-seal';
 import { deadLetterTopic, FailureHeaders, headersToStrings, retryTopic } from './headers';
 import type { InboundMessage } from './inbound-message';
 import { FailureDisposition, MessageFailure, toMessageFailure } from './message-failure';
 import { KafkaConsumerMetrics } from './consumer-metrics';
 import { RenewingProducer } from '../renewing-producer';
+import { describeOutage } from '../outage/outage';
+import { OutageWaiter, type OutageWaiterOptions } from '../outage/outage-waiter';
 
 export interface ReliableKafkaOptions {
   kafka: Kafka;
@@ -28,6 +31,17 @@ export interface ReliableKafkaOptions {
   fromBeginning?: boolean;
   logger: Logger;
   metrics?: KafkaConsumerMetrics;
+  /**
+   * How a handler's outage (PostgreSQL or Kafka unreachable, see outage.ts) is waited out: the message is
+   * held uncommitted, the dependency probed with a doubling pause, and the handler called again once it
+   * answers. An outage never uses up a retry tier and never dead-letters.
+   */
+  outage?: OutageWaiterOptions;
+  /**
+   * The service's field cipher: every value copied to a retry or dead-letter topic is sealed with it (values
+   * there may hold plain personal data and are kept for days), and opened only to be handled again.
+   */
+  seal: FieldCipher;
 }
 
 const MAX_REASON_LENGTH = 1000;
@@ -50,10 +64,17 @@ export class ReliableKafkaServer extends Server implements CustomTransportStrate
   private retryConsumer?: Consumer;
   private producer?: RenewingProducer;
   private readonly log: Logger;
+  private readonly outages: OutageWaiter;
+  private readonly seal: DeadLetterSeal;
+  /** Messages read sealed from a retry topic: republished with their sealed value as it is. */
+  private readonly arrivedSealed = new WeakSet<InboundMessage>();
+  private closing = false;
 
   constructor(private readonly options: ReliableKafkaOptions) {
     super();
     this.log = options.logger.child({ component: 'kafka-consumer', group: options.groupId });
+    this.outages = new OutageWaiter(options.outage ?? {}, this.log, () => this.closing);
+    this.seal = new DeadLetterSeal(options.seal, options.groupId);
   }
 
   get retryTopics(): string[] {
@@ -120,6 +141,7 @@ export class ReliableKafkaServer extends Server implements CustomTransportStrate
 
   /** Leaves the groups (committing resolved offsets) and flushes the producer. */
   async close(): Promise<void> {
+    this.closing = true;
     await Promise.allSettled([this.mainConsumer?.disconnect(), this.retryConsumer?.disconnect()]);
     await this.producer?.disconnect();
     this.log.info('kafka consumer stopped');
@@ -189,8 +211,19 @@ export class ReliableKafkaServer extends Server implements CustomTransportStrate
 
   private async consume(payload: EachMessagePayload, fromRetryTopic: boolean): Promise<void> {
     const inbound = toInbound(payload, fromRetryTopic);
-    if (fromRetryTopic) await waitUntilDue(payload.message, () => payload.heartbeat());
     const started = process.hrtime.bigint();
+    if (fromRetryTopic) {
+      await waitUntilDue(payload.message, () => payload.heartbeat());
+      if (isSealed(inbound.headers)) {
+        this.arrivedSealed.add(inbound);
+        try {
+          inbound.value = this.seal.open(inbound.value, inbound.headers);
+        } catch (error) {
+          const reason = `sealed value cannot be opened: ${error instanceof Error ? error.message : String(error)}`;
+          return this.deadLetter(payload.message, inbound, MessageFailure.deadLetter('SEAL_UNREADABLE', reason));
+        }
+      }
+    }
     const handler = this.getHandlerByPattern(inbound.topic);
     if (!handler) {
       await this.deadLetter(
@@ -200,20 +233,32 @@ export class ReliableKafkaServer extends Server implements CustomTransportStrate
       );
       return;
     }
-    try {
-      const result: unknown = await handler(inbound);
-      await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
-      this.options.metrics?.observe(inbound.topic, 'handled', started);
-    } catch (error) {
-      const failure = toMessageFailure(error);
-      const nextTier = inbound.attempt + 1;
-      if (failure.disposition === FailureDisposition.Retry && nextTier <= this.options.retryDelaysMs.length) {
-        await this.retry(payload.message, inbound, failure, nextTier);
-        this.options.metrics?.observe(inbound.topic, 'retried', started);
-      } else {
-        await this.deadLetter(payload.message, inbound, failure);
-        this.options.metrics?.observe(inbound.topic, 'dead_lettered', started);
+    for (;;) {
+      try {
+        const result: unknown = await handler(inbound);
+        await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
+        this.options.metrics?.observe(inbound.topic, 'handled', started);
+        return;
+      } catch (error) {
+        const outage = describeOutage(error);
+        if (outage === undefined) return this.dispose(payload.message, inbound, error, started);
+        this.options.metrics?.observe(inbound.topic, 'outage', started);
+        const where = { topic: inbound.topic, partition: inbound.partition, offset: inbound.offset };
+        await this.outages.waitOut(outage, where, () => payload.heartbeat());
       }
+    }
+  }
+
+  /** A failure of the message itself: its next retry tier, or the dead-letter topic. */
+  private async dispose(message: KafkaMessage, inbound: InboundMessage, error: unknown, started: bigint) {
+    const failure = toMessageFailure(error);
+    const nextTier = inbound.attempt + 1;
+    if (failure.disposition === FailureDisposition.Retry && nextTier <= this.options.retryDelaysMs.length) {
+      await this.retry(message, inbound, failure, nextTier);
+      this.options.metrics?.observe(inbound.topic, 'retried', started);
+    } else {
+      await this.deadLetter(message, inbound, failure);
+      this.options.metrics?.observe(inbound.topic, 'dead_lettered', started);
     }
   }
 
@@ -265,9 +310,10 @@ export class ReliableKafkaServer extends Server implements CustomTransportStrate
       messages: [
         {
           key: message.key,
-          value: message.value,
+          value: this.arrivedSealed.has(inbound) ? message.value : this.seal.seal(message.value),
           headers: {
             ...inbound.headers,
+            [SEALED_HEADER]: SEALED_FORMAT,
             [FailureHeaders.originalTopic]: inbound.topic,
             [FailureHeaders.originalPartition]:
               inbound.headers[FailureHeaders.originalPartition] ?? String(inbound.partition),

@@ -33,3 +33,40 @@ export function dropOutboxTableSql(schema: string): string[] {
 export function outboxChannel(schema: string): string {
   return `${schema}_outbox`;
 }
+
+/**
+ * Poison rows (ADR 0015): a row the broker refuses (oversize, unknown topic) is retried with a doubling delay
+ * (`attempts`, `next_attempt_at`, `last_error`) while the rows behind it flow, then moved to `outbox_parked`
+ * with its reason, where an operator inspects it and re-drives it (`npm run dlt -- outbox ...`).
+ */
+export function addOutboxPoisonRowsSql(schema: string): string[] {
+  return [
+    `ALTER TABLE "${schema}"."outbox"
+       ADD COLUMN "attempts" integer NOT NULL DEFAULT 0,
+       ADD COLUMN "next_attempt_at" timestamptz NULL,
+       ADD COLUMN "last_error" text NULL`,
+    `CREATE TABLE "${schema}"."outbox_parked" (
+      "id" bigint NOT NULL,
+      "topic" text NOT NULL,
+      "message_key" text NOT NULL,
+      "payload" bytea NOT NULL,
+      "headers" jsonb NOT NULL,
+      "created_at" timestamptz NOT NULL,
+      "attempts" integer NOT NULL,
+      "reason" text NOT NULL,
+      "parked_at" timestamptz NOT NULL DEFAULT now(),
+      CONSTRAINT "PK_${schema}_outbox_parked" PRIMARY KEY ("id")
+    )`,
+  ];
+}
+
+export function dropOutboxPoisonRowsSql(schema: string): string[] {
+  return [
+    // Parked rows go back to the outbox rather than being lost with the table.
+    `INSERT INTO "${schema}"."outbox" ("id", "topic", "message_key", "payload", "headers", "created_at")
+     SELECT "id", "topic", "message_key", "payload", "headers", "created_at" FROM "${schema}"."outbox_parked"
+     ON CONFLICT DO NOTHING`,
+    `DROP TABLE "${schema}"."outbox_parked"`,
+    `ALTER TABLE "${schema}"."outbox" DROP COLUMN "attempts", DROP COLUMN "next_attempt_at", DROP COLUMN "last_error"`,
+  ];
+}

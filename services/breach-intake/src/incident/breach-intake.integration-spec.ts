@@ -15,14 +15,24 @@ import {
   decodeBinary,
   type BreachReported,
 } from '@bnp/contracts';
-import { FailureHeaders, deadLetterTopic } from '@bnp/messaging';
+import { DeadLetterSeal, FailureHeaders, deadLetterTopic } from '@bnp/messaging';
+import { FieldCipher, parseKeyRing } from '@bnp/pii';
 import { createLogger } from '@bnp/observability';
-import { KafkaTestClient, TEST_DATABASE_URL, startGroupAtEnd, testEnv, waitFor, keycloakToken } from '@bnp/testing';
+import {
+  KafkaTestClient,
+  TEST_DATABASE_URL,
+  TEST_PII_KEYS,
+  keycloakToken,
+  startGroupAtEnd,
+  testEnv,
+  waitFor,
+} from '@bnp/testing';
 import { createIntakeApp } from '../app';
 import { loadIntakeConfig } from '../config';
 
 // A group of its own: another run on the same broker (a developer's stack, CI) must not share partitions.
 const GROUP = `breach-intake-it-${randomUUID().slice(0, 8)}`;
+const cipher = new FieldCipher(parseKeyRing(TEST_PII_KEYS.PII_ENCRYPTION_KEYS, TEST_PII_KEYS.PII_ACTIVE_KEY_ID));
 
 function breachEvent(overrides: Omit<MessageInitShape<typeof BreachReportedSchema>, '$typeName'> = {}): BreachReported {
   return create(BreachReportedSchema, {
@@ -202,8 +212,32 @@ describe('breach-intake consuming breach.events.v1', () => {
     expect(dead!.headers[FailureHeaders.errorCode]).toBe('MALFORMED_PAYLOAD');
     expect(dead!.headers[FailureHeaders.errorReason]).toMatch(/BreachReported/);
     expect(dead!.headers[FailureHeaders.originalTopic]).toBe(Topics.breachEvents);
-    expect(dead!.value).toEqual(Buffer.from([0x0a, 0xff, 0xff, 0xff, 0x01, 0x02]));
+    // Sealed with intake's field key; only this group's consumer opens it (ADR 0015).
+    expect(dead!.value).not.toEqual(Buffer.from([0x0a, 0xff, 0xff, 0xff, 0x01, 0x02]));
+    expect(new DeadLetterSeal(cipher, GROUP).open(dead!.value, dead!.headers)).toEqual(
+      Buffer.from([0x0a, 0xff, 0xff, 0xff, 0x01, 0x02]),
+    );
     await waitFor(async () => (await currentRevision(incidentId)) === 1, 'the next message stored');
+  });
+
+  it('dead-letters category 47 with its reason instead of reading it as CREDENTIALS (1 << 47 wraps to bit 15)', async () => {
+    const event = breachEvent({
+      compromisedAssets: [{ assetId: 'crm.subscribers', categories: [PiiCategory.NAME, 47 as PiiCategory] }],
+    });
+    const next = breachEvent({ incidentId: event.incidentId, eventId: randomUUID() });
+    await send(event);
+    await send(next);
+
+    const [dead] = await waitFor(
+      () => deadLetters(event.incidentId).length > 0 && deadLetters(event.incidentId),
+      'dead letter',
+    );
+    expect(dead!.headers[FailureHeaders.errorCode]).toBe('MALFORMED_PAYLOAD');
+    expect(dead!.headers[FailureHeaders.errorReason]).toContain(
+      'compromised_assets[0].categories[1] = 47 is not a value of breach.v1.PiiCategory',
+    );
+    await waitFor(async () => (await currentRevision(event.incidentId)) === 1, 'the next message stored');
+    expect((await revisionsOf(event.incidentId)).map((row) => row.event_id)).toEqual([next.eventId]);
   });
 
   it('dead-letters an event whose MSISDN list has a bad number, without the number in the reason', async () => {

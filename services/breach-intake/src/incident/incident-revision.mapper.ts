@@ -32,6 +32,7 @@ export function incidentRevisionAcceptedMessage(
     })),
     dryRun: revision.dryRun,
     previousRevision,
+    reporter: revision.reporter,
   });
   return {
     topic: Topics.incidentRevisions,

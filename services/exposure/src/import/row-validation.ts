@@ -2,6 +2,7 @@ import { LineType, PiiCategory, Region } from '@bnp/contracts';
 import { normalizeCnic, normalizeEmail, normalizeMsisdn, PiiErrorCode, PiiValidationError } from '@bnp/pii';
 import { AccountStatus, Language } from '../directory/directory.enums';
 import { ImportErrorCode, ImportException } from './import.exception';
+import { categoryBit } from '../policy/categories';
 
 /** Why a row was not loaded; one code per problem, in the rejects report and on stderr. */
 export enum RejectCode {
@@ -203,7 +204,7 @@ export function parseCategories(value: string): number {
     .map((name) => name.trim())
     .filter((name) => name !== '');
   if (names.length === 0) throw new FieldProblem(RejectCode.MissingValue, 'lists no category');
-  return names.reduce((mask, name) => mask | (1 << parseCategory(name)), 0);
+  return names.reduce((mask, name) => mask | categoryBit(parseCategory(name)), 0);
 }
 
 const ISO_TIMESTAMP =

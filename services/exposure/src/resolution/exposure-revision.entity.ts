@@ -24,6 +24,10 @@ export class ExposureRevisionEntity {
   @Column({ name: 'dry_run', type: 'boolean' })
   dryRun!: boolean;
 
+  /** Who reported the breach; the gate counts people per reporter over a rolling window ('' when unknown). */
+  @Column({ name: 'reporter', type: 'text', default: '' })
+  reporter!: string;
+
   @Column({ name: 'people_affected', type: 'int' })
   peopleAffected!: number;
 

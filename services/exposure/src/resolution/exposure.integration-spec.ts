@@ -164,6 +164,8 @@ describe('exposure resolution on the real PostgreSQL and Kafka', () => {
               detectedAt: timestampFromDate(new Date('2026-03-04T22:00:00Z')),
               occurredTo: timestampFromDate(new Date('2026-03-04T20:00:00Z')),
               jurisdiction: 'PK',
+              // A reporter per incident: the gate's per-reporter window is release-gate.integration-spec's subject.
+              reporter: `soc-${init.incidentId ?? ''}`,
               ...init,
             }),
           ),

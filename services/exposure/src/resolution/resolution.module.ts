@@ -5,7 +5,7 @@ import { RiskPolicy } from '../policy/risk-policy';
 import { IncidentRevisionConsumer } from './incident-revision.consumer';
 import { ResolutionJobRepository } from './resolution-job.repository';
 import { ResolutionRepository } from './resolution.repository';
-import { GATE_THRESHOLD, ResolutionService } from './resolution.service';
+import { GATE_THRESHOLD, GATE_WINDOW_MS, ResolutionService } from './resolution.service';
 import { RESOLUTION_LEASE_MS, ResolutionWorker } from './resolution.worker';
 
 @Module({
@@ -22,6 +22,11 @@ import { RESOLUTION_LEASE_MS, ResolutionWorker } from './resolution.worker';
         config.GATE_MAX_PEOPLE_WITHOUT_APPROVAL >= 0
           ? config.GATE_MAX_PEOPLE_WITHOUT_APPROVAL
           : policy.maxPeopleWithoutApproval,
+    },
+    {
+      provide: GATE_WINDOW_MS,
+      inject: [EXPOSURE_CONFIG],
+      useFactory: (config: ExposureConfig) => config.GATE_WINDOW_HOURS * 3_600_000,
     },
     {
       provide: RESOLUTION_LEASE_MS,

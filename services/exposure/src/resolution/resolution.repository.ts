@@ -36,6 +36,22 @@ export class ResolutionTransaction {
   }
 
   /**
+   * People the reporter's revisions would notify within the last `windowMs`: released, and held (they wait to be
+   * sent); not dry runs or superseded ones. Takes the reporter's lock first, so two revisions of one reporter are
+   * counted one after the other and cannot both slip under the threshold.
+   */
+  async reporterPeopleInWindow(reporter: string, windowMs: number): Promise<number> {
+    await this.manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`exposure-gate-reporter:${reporter}`]);
+    const rows: { people: string }[] = await this.manager.query(
+      `SELECT coalesce(sum("events"), 0)::bigint AS "people" FROM "exposure"."revisions"
+       WHERE "reporter" = $1 AND "status" IN ('RELEASED', 'HELD')
+         AND "computed_at" > now() - make_interval(secs => $2::float8 / 1000)`,
+      [reporter, windowMs],
+    );
+    return Number(rows[0]?.people ?? 0);
+  }
+
+  /**
    * Sorts and hashes over a revision's people (hundreds of thousands of rows) spill to disk at the
    * default 4 MB; this transaction's statements run one at a time, so a larger budget is bounded.
    */

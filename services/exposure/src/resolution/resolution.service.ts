@@ -6,9 +6,12 @@ import type { IncidentRevisionAccepted } from '@bnp/contracts';
 import { JurisdictionDeadlines } from '../policy/jurisdiction-deadlines';
 import { RiskPolicy } from '../policy/risk-policy';
 import { ExposureErrorCode, ExposureException } from './exposure.exception';
+import { decideRelease } from './release-gate';
 import { ResolutionRepository, type RevisionSummary } from './resolution.repository';
 
 export const GATE_THRESHOLD = Symbol('GATE_THRESHOLD');
+/** The rolling window (ms) over which the gate adds up a reporter's people. */
+export const GATE_WINDOW_MS = Symbol('GATE_WINDOW_MS');
 
 export type ResolveOutcome =
   | { outcome: 'duplicate' | 'stale' }
@@ -25,6 +28,7 @@ export class ResolutionService {
     private readonly policy: RiskPolicy,
     private readonly deadlines: JurisdictionDeadlines,
     @Inject(GATE_THRESHOLD) private readonly gateThreshold: number,
+    @Inject(GATE_WINDOW_MS) private readonly gateWindowMs: number,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -59,8 +63,14 @@ export class ResolutionService {
       await timed('computePeople', () => tx.computePeople(revision));
       await timed('computeEvents', () => tx.computeEvents(incidentId, this.policy));
       const work = await tx.countWork();
-      const overThreshold = work.events > this.gateThreshold;
-      const held = revision.dryRun || overThreshold;
+      const reporterPeopleInWindow = await tx.reporterPeopleInWindow(revision.reporter, this.gateWindowMs);
+      const gate = decideRelease({
+        revisionPeople: work.events,
+        reporterPeopleInWindow,
+        threshold: this.gateThreshold,
+        dryRun: revision.dryRun,
+      });
+      const held = gate.held;
       // Released at once: announced in the same write (a held revision is announced when it is released).
       await timed('applyExposures', () => tx.applyExposures(incidentId, revision.revision, this.policy, !held));
       await timed('insertEvents', () => tx.insertEvents(incidentId, revision.revision));
@@ -72,12 +82,9 @@ export class ResolutionService {
         revision: revision.revision,
         revisionId: revision.revisionId,
         status: revision.dryRun ? 'DRY_RUN' : held ? 'HELD' : 'RELEASED',
-        heldReason: revision.dryRun
-          ? 'dry run: computed, never sent'
-          : overThreshold
-            ? `${work.events} people to notify exceeds the gate threshold of ${this.gateThreshold}`
-            : null,
+        heldReason: gate.held ? gate.reason : null,
         dryRun: revision.dryRun,
+        reporter: revision.reporter,
         peopleAffected: work.people,
         events: work.events,
         policyVersion: this.policy.version,
@@ -89,6 +96,13 @@ export class ResolutionService {
         summary: {
           ...summary,
           regulator: clock ? { ...clock, deadlineAt: clock.deadlineAt.toISOString() } : null,
+          // What the approvers see of the reporter's rolling window, this revision not included.
+          gateWindow: {
+            reporter: revision.reporter,
+            hours: this.gateWindowMs / 3_600_000,
+            peopleBefore: reporterPeopleInWindow,
+            threshold: this.gateThreshold,
+          },
           timingsMs: timings,
         },
         computeMs: Math.round(performance.now() - started),

@@ -32,7 +32,7 @@ const valid = {
   personId: 'person-1',
   change: ExposureChange.NEW,
   tier: RiskTier.HIGH,
-  actions: [ProtectiveAction.FRAUD_MONITORING, ProtectiveAction.SIM_SWAP_LOCK, ProtectiveAction.SIM_SWAP_LOCK, 99],
+  actions: [ProtectiveAction.FRAUD_MONITORING, ProtectiveAction.SIM_SWAP_LOCK, ProtectiveAction.SIM_SWAP_LOCK],
   idempotencyKey: 'INC-1:person-1:1',
   subscriptions: [
     {
@@ -57,7 +57,12 @@ const codeOf = (action: () => unknown) => {
 describe(ExposureDecoder.name, () => {
   const sut = new ExposureDecoder(cipher, blindIndexer);
 
-  it('blind-indexes the numbers still held, not recycled ones, and keeps known actions once each', () => {
+  it('refuses an action the contract does not declare instead of guessing at it (closed enums)', () => {
+    const unknown = message({ ...valid, actions: [ProtectiveAction.SIM_SWAP_LOCK, 99 as ProtectiveAction] });
+    expect(codeOf(() => sut.decode(unknown))).toBe(ProtectionErrorCode.MalformedPayload);
+  });
+
+  it('blind-indexes the numbers still held, not recycled ones, and keeps each action once', () => {
     const request = sut.decode(message(valid));
     expect(request.actions).toEqual([ProtectiveAction.SIM_SWAP_LOCK, ProtectiveAction.FRAUD_MONITORING]);
     expect(request.subscriptions.map((subscription) => subscription.msisdnBlindIndex)).toEqual([

@@ -60,8 +60,9 @@ describe(decodeIncidentControl.name, () => {
     expect(codeOf(() => sut(message({ ...valid, action: ControlAction.UNSPECIFIED })))).toBe(
       ProtectionErrorCode.MissingField,
     );
+    // An action the contract does not declare is refused by the contract decoder itself (closed enums).
     expect(codeOf(() => sut(message({ ...valid, action: 42 as ControlAction })))).toBe(
-      ProtectionErrorCode.InvalidField,
+      ProtectionErrorCode.MalformedPayload,
     );
     expect(codeOf(() => sut(message({ ...valid, controlId: '' })))).toBe(ProtectionErrorCode.MissingField);
     expect(codeOf(() => sut(message({ ...valid, incidentId: '' }, '')))).toBe(ProtectionErrorCode.MissingField);

@@ -24,7 +24,7 @@ import {
   decodeBinary,
   type PersonExposed,
 } from '@bnp/contracts';
-import { deadLetterTopic } from '@bnp/messaging';
+import { DeadLetterSeal, deadLetterTopic } from '@bnp/messaging';
 import { createLogger } from '@bnp/observability';
 import { FieldCipher, maskMsisdn, parseKeyRing } from '@bnp/pii';
 import {
@@ -329,7 +329,12 @@ export function fraudGuardFixture() {
     await waitForApp(
       () =>
         published(deadLetterTopic(CONTROL_GROUP), incidentId).some(
-          (message) => decodeBinary(IncidentControlSchema, message.value!).controlId === markerId,
+          (message) =>
+            // Dead-letter values are sealed with the service's field key (ADR 0015).
+            decodeBinary(
+              IncidentControlSchema,
+              new DeadLetterSeal(cipher, CONTROL_GROUP).open(message.value, message.headers)!,
+            ).controlId === markerId,
         ),
       'the control marker dead-lettered',
     );

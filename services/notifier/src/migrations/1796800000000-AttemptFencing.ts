@@ -5,8 +5,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * a send and its answer count only while that claim still holds it; `absent_since` is when the
  * provider's list first showed no message for an unknown outcome (a resend needs a second look later).
  */
-export class AttemptFencing1796700000000 implements MigrationInterface {
-  name = 'AttemptFencing1796700000000';
+export class AttemptFencing1796800000000 implements MigrationInterface {
+  name = 'AttemptFencing1796800000000';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`ALTER TABLE "notify"."deliveries" ADD "lease_id" uuid`);
