@@ -1,3 +1,4 @@
+import { DomainException } from '@bnp/errors';
 import { createHash, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
@@ -5,7 +6,7 @@ import type { Logger } from 'pino';
 import { ControlAction, IncidentControlSchema, Topics, encodeMessage } from '@bnp/contracts';
 import { LOGGER } from '@bnp/observability';
 import { RiskPolicy } from '../policy/risk-policy';
-import { ExposureErrorCode, ExposureException } from '../resolution/exposure.exception';
+import { ExposureErrorCode } from '../resolution/exposure.exception';
 import { ResolutionRepository, type ResolutionTransaction } from '../resolution/resolution.repository';
 
 export const APPROVERS = Symbol('APPROVERS');
@@ -35,7 +36,7 @@ export class GateService {
     const approver = token
       ? this.approversByTokenHash.get(createHash('sha256').update(token).digest('hex'))
       : undefined;
-    if (!approver) throw new ExposureException(ExposureErrorCode.NotAuthorised, 'not an authorised approver');
+    if (!approver) throw new DomainException(ExposureErrorCode.NotAuthorised, 'not an authorised approver');
     return approver;
   }
 
@@ -48,12 +49,12 @@ export class GateService {
       );
       const status = rows[0]?.status;
       if (!status)
-        throw new ExposureException(
+        throw new DomainException(
           ExposureErrorCode.RevisionNotFound,
           `revision ${revision} of ${incidentId} not found`,
         );
       if (status !== 'HELD') {
-        throw new ExposureException(
+        throw new DomainException(
           ExposureErrorCode.NotHeld,
           `revision ${revision} of ${incidentId} is ${status}, not held`,
         );
@@ -64,7 +65,7 @@ export class GateService {
         [incidentId, revision, approver],
       );
       if (inserted.length === 0)
-        throw new ExposureException(ExposureErrorCode.AlreadyApproved, `${approver} already approved this revision`);
+        throw new DomainException(ExposureErrorCode.AlreadyApproved, `${approver} already approved this revision`);
       const approvals = (
         await tx.query<{ approver: string }[]>(
           'SELECT "approver" FROM "exposure"."release_approvals" WHERE "incident_id" = $1 AND "revision" = $2 ORDER BY "approved_at"',
@@ -87,7 +88,7 @@ export class GateService {
         [incidentId, paused],
       );
       if (updated[1] === 0)
-        throw new ExposureException(ExposureErrorCode.IncidentNotFound, `incident ${incidentId} not found`);
+        throw new DomainException(ExposureErrorCode.IncidentNotFound, `incident ${incidentId} not found`);
       await tx.appendOutbox([
         control(incidentId, 0, paused ? ControlAction.PAUSED : ControlAction.RESUMED, [actor], reason),
       ]);

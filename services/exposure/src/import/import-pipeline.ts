@@ -1,9 +1,10 @@
+import { DomainException } from '@bnp/errors';
 import { createReadStream } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import type { ClientBase } from 'pg';
 import { BinaryCopyEncoder, CopyValue } from './binary-copy';
 import { CsvParser, CsvRecord } from './csv-parser';
-import { ImportErrorCode, ImportException } from './import.exception';
+import { ImportErrorCode } from './import.exception';
 import { RejectEntry, RejectReport } from './reject-report';
 import { CsvHeader, positionalHeader, readHeader, RejectCode, RowResult } from './row-validation';
 import { createStagingTableSql, qualified, StagingTable, StagingWriter } from './staging';
@@ -140,7 +141,7 @@ export async function runCsvImport<C extends string, TRow>(
   const handleRecord = (record: CsvRecord) => {
     if (header === undefined) {
       if (record.error !== undefined) {
-        throw new ImportException(ImportErrorCode.InvalidHeader, `line 1 (the header) is malformed: ${record.error}`);
+        throw new DomainException(ImportErrorCode.InvalidHeader, `line 1 (the header) is malformed: ${record.error}`);
       }
       header = readHeader(handler.columns, record.fields);
       return;
@@ -270,7 +271,7 @@ export async function runCsvImport<C extends string, TRow>(
   }
   for (const record of [...parser.push(decoder.end()), ...parser.end()]) handleRecord(record);
   if (header === undefined)
-    throw new ImportException(ImportErrorCode.InvalidHeader, 'the file is empty: no header line');
+    throw new DomainException(ImportErrorCode.InvalidHeader, 'the file is empty: no header line');
   if (batch.length > 0) submitBatch();
   while (inflight.length > 0) await flushOne();
   await settleMerge();

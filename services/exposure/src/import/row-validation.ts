@@ -1,7 +1,8 @@
+import { DomainException } from '@bnp/errors';
 import { LineType, PiiCategory, Region } from '@bnp/contracts';
 import { normalizeCnic, normalizeEmail, normalizeMsisdn, PiiErrorCode, PiiValidationError } from '@bnp/pii';
 import { AccountStatus, Language } from '../directory/directory.enums';
-import { ImportErrorCode, ImportException } from './import.exception';
+import { ImportErrorCode } from './import.exception';
 
 /** Why a row was not loaded; one code per problem, in the rejects report and on stderr. */
 export enum RejectCode {
@@ -88,7 +89,7 @@ export function readHeader<C extends string>(columns: readonly C[], fields: read
   const repeated = [...new Set(names.filter((name, i) => names.indexOf(name) !== i && known.has(name)))];
   if (repeated.length > 0) problems.push(`repeated column(s) ${repeated.join(', ')}`);
   if (problems.length > 0) {
-    throw new ImportException(
+    throw new DomainException(
       ImportErrorCode.InvalidHeader,
       `line 1 must be the header ${columns.join(',')}: ${problems.join('; ')}`,
     );

@@ -1,10 +1,11 @@
+import { DomainException } from '@bnp/errors';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import type { ClientBase } from 'pg';
 import { ListKind } from '@bnp/contracts';
 import { CipherWorkerPool } from '@bnp/pii';
 import { CopyValue } from './binary-copy';
-import { ImportErrorCode, ImportException } from './import.exception';
+import { ImportErrorCode } from './import.exception';
 import { ChunkResult, CsvImportHandler, Numbered } from './import-pipeline';
 import { CsvHeader, parseScopeListValue, RowResult, ScopeListKind } from './row-validation';
 import { qualified, StagingTable } from './staging';
@@ -137,7 +138,7 @@ export async function sha256OfFile(file: string): Promise<string> {
 
 export function assertSameList(listId: string, kind: ScopeListKind, existing: ExistingScopeList, sha256: string): void {
   if (existing.sha256 !== sha256 || existing.kind !== Number(LIST_KINDS[kind])) {
-    throw new ImportException(
+    throw new DomainException(
       ImportErrorCode.ListIdTaken,
       `scope list ${listId} was already imported from a different file (sha256 ${existing.sha256}); ` +
         'list ids are immutable because breach events reference them: choose a new --list-id',

@@ -1,3 +1,4 @@
+import { DomainException } from '@bnp/errors';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { ExposureChange } from '@bnp/contracts';
@@ -26,7 +27,7 @@ import {
   type Widening,
 } from './protection-plan';
 import type { ProtectionRequest } from './protection-request';
-import { ProtectionErrorCode, ProtectionException } from './protection.exception';
+import { ProtectionErrorCode } from './protection.exception';
 
 export type { ProtectOutcome } from './protection-plan';
 
@@ -211,7 +212,7 @@ export class EnrollmentService {
       unminted = unminted.filter((decision) => !minted.has(enrollmentIdOf(decision)));
     }
     if (unminted.length > 0) {
-      throw new ProtectionException(
+      throw new DomainException(
         ProtectionErrorCode.CodeSpaceCollision,
         `no unused activation code in ${CODE_DRAWS} draws`,
       );

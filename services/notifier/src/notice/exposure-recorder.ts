@@ -1,10 +1,11 @@
+import { DomainException } from '@bnp/errors';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { LOGGER } from '@bnp/observability';
 import { Batcher, type ItemOutcome } from '@bnp/persistence';
 import type { NotifierConfig } from '../config';
 import { ContactSealer } from '../shared/contact-sealer';
-import { NotifierErrorCode, NotifierException } from '../shared/notifier.exception';
+import { NotifierErrorCode } from '../shared/notifier.exception';
 import { NOTIFIER_CONFIG } from '../shared/tokens';
 import { NOTIFIER_TOPICS, type NotifierTopics } from '../shared/topics';
 import { WorkSignal } from '../shared/work-signal';
@@ -144,7 +145,7 @@ export class ExposureRecorder {
         const others = all.filter((notice) => notice.kind === 'notice');
         if (others.some((notice) => notice.revision === exposure.revision)) {
           const message = `revision ${exposure.revision} of incident ${exposure.incidentId} was already noticed for this person under another idempotency key`;
-          results.push({ ok: false, error: new NotifierException(NotifierErrorCode.RevisionConflict, message) });
+          results.push({ ok: false, error: new DomainException(NotifierErrorCode.RevisionConflict, message) });
           continue;
         }
         const older = olderOf(exposure);
