@@ -1,16 +1,4 @@
-import {
-  Body,
-  Controller,
-  Get,
-  Headers,
-  HttpCode,
-  NotFoundException,
-  Param,
-  ParseIntPipe,
-  Post,
-  UseFilters,
-} from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { Body, Controller, Get, Headers, HttpCode, Param, ParseIntPipe, Post, UseFilters } from '@nestjs/common';
 import { ExposureHttpExceptionFilter } from './exposure-http-exception.filter';
 import { GateService, type ApprovalResult } from './gate.service';
 
@@ -20,30 +8,11 @@ const bearer = (authorization: string | undefined) => authorization?.replace(/^B
 @Controller('incidents')
 @UseFilters(ExposureHttpExceptionFilter)
 export class GateController {
-  constructor(
-    private readonly gate: GateService,
-    private readonly dataSource: DataSource,
-  ) {}
+  constructor(private readonly gate: GateService) {}
 
   @Get(':incidentId')
   async incident(@Param('incidentId') incidentId: string) {
-    const incidents: { current_revision: number; paused: boolean }[] = await this.dataSource.query(
-      'SELECT "current_revision", "paused" FROM "exposure"."incidents" WHERE "incident_id" = $1',
-      [incidentId],
-    );
-    const incident = incidents[0];
-    if (!incident) throw new NotFoundException(`incident ${incidentId} not found`);
-    const revisions: Record<string, unknown>[] = await this.dataSource.query(
-      `SELECT r."revision", r."status", r."held_reason" AS "heldReason", r."dry_run" AS "dryRun", r."people_affected" AS "peopleAffected",
-              r."events", r."policy_version" AS "policyVersion", r."regulator_deadline_at" AS "regulatorDeadlineAt",
-              r."summary", r."compute_ms" AS "computeMs", r."released_at" AS "releasedAt", r."published_events" AS "published",
-              r."fanned_out_at" AS "fannedOutAt",
-              coalesce((SELECT array_agg(a."approver" ORDER BY a."approved_at") FROM "exposure"."release_approvals" a
-                        WHERE a."incident_id" = r."incident_id" AND a."revision" = r."revision"), '{}') AS "approvals"
-       FROM "exposure"."revisions" r WHERE r."incident_id" = $1 ORDER BY r."revision"`,
-      [incidentId],
-    );
-    return { incidentId, currentRevision: incident.current_revision, paused: incident.paused, revisions };
+    return { incidentId, ...(await this.gate.incident(incidentId)) };
   }
 
   @Post(':incidentId/revisions/:revision/approvals')

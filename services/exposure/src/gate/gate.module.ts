@@ -3,6 +3,7 @@ import type { ExposureConfig } from '../config';
 import { EXPOSURE_CONFIG } from '../infrastructure.module';
 import { ResolutionModule } from '../resolution/resolution.module';
 import { GateController } from './gate.controller';
+import { GateRepository } from './gate.repository';
 import { APPROVERS, GateService } from './gate.service';
 
 @Module({
@@ -10,6 +11,7 @@ import { APPROVERS, GateService } from './gate.service';
   controllers: [GateController],
   providers: [
     GateService,
+    GateRepository,
     {
       provide: APPROVERS,
       inject: [EXPOSURE_CONFIG],

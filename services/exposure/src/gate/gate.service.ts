@@ -7,7 +7,7 @@ import { ControlAction, IncidentControlSchema, Topics, encodeMessage } from '@bn
 import { LOGGER } from '@bnp/observability';
 import { RiskPolicy } from '../policy/risk-policy';
 import { ExposureErrorCode } from '../resolution/exposure.exception';
-import { ResolutionRepository, type ResolutionTransaction } from '../resolution/resolution.repository';
+import { GateRepository, type GateTransaction, type IncidentView } from './gate.repository';
 
 export const APPROVERS = Symbol('APPROVERS');
 
@@ -26,7 +26,7 @@ export interface ApprovalResult {
 @Injectable()
 export class GateService {
   constructor(
-    private readonly resolutions: ResolutionRepository,
+    private readonly gate: GateRepository,
     private readonly policy: RiskPolicy,
     @Inject(APPROVERS) private readonly approversByTokenHash: ReadonlyMap<string, string>,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -40,38 +40,33 @@ export class GateService {
     return approver;
   }
 
+  /** The incident, its revisions and their approvals, for the admin API. */
+  async incident(incidentId: string): Promise<IncidentView> {
+    const incident = await this.gate.incident(incidentId);
+    if (!incident) throw new DomainException(ExposureErrorCode.IncidentNotFound, `incident ${incidentId} not found`);
+    return incident;
+  }
+
   async approve(incidentId: string, revision: number, approver: string): Promise<ApprovalResult> {
-    const result = await this.resolutions.inTransaction(async (tx) => {
+    const result = await this.gate.inTransaction(async (tx) => {
       await tx.lockIncident(incidentId);
-      const rows = await tx.query<{ status: string }[]>(
-        'SELECT "status" FROM "exposure"."revisions" WHERE "incident_id" = $1 AND "revision" = $2',
-        [incidentId, revision],
-      );
-      const status = rows[0]?.status;
-      if (!status)
+      const status = await tx.revisionStatus(incidentId, revision);
+      if (!status) {
         throw new DomainException(
           ExposureErrorCode.RevisionNotFound,
           `revision ${revision} of ${incidentId} not found`,
         );
+      }
       if (status !== 'HELD') {
         throw new DomainException(
           ExposureErrorCode.NotHeld,
           `revision ${revision} of ${incidentId} is ${status}, not held`,
         );
       }
-      const inserted = await tx.query<unknown[]>(
-        `INSERT INTO "exposure"."release_approvals" ("incident_id", "revision", "approver") VALUES ($1, $2, $3)
-         ON CONFLICT DO NOTHING RETURNING 1`,
-        [incidentId, revision, approver],
-      );
-      if (inserted.length === 0)
+      if (!(await tx.addApproval(incidentId, revision, approver))) {
         throw new DomainException(ExposureErrorCode.AlreadyApproved, `${approver} already approved this revision`);
-      const approvals = (
-        await tx.query<{ approver: string }[]>(
-          'SELECT "approver" FROM "exposure"."release_approvals" WHERE "incident_id" = $1 AND "revision" = $2 ORDER BY "approved_at"',
-          [incidentId, revision],
-        )
-      ).map((row) => row.approver);
+      }
+      const approvals = await tx.approvals(incidentId, revision);
       const released = approvals.length >= this.policy.approvalsRequired;
       if (released) await this.release(tx, incidentId, revision, approvals);
       return { incidentId, revision, approvals, released };
@@ -81,35 +76,23 @@ export class GateService {
   }
 
   async setPaused(incidentId: string, paused: boolean, actor: string, reason: string): Promise<void> {
-    await this.resolutions.inTransaction(async (tx) => {
+    await this.gate.inTransaction(async (tx) => {
       await tx.lockIncident(incidentId);
-      const updated = await tx.query<[unknown[], number]>(
-        'UPDATE "exposure"."incidents" SET "paused" = $2, "updated_at" = now() WHERE "incident_id" = $1',
-        [incidentId, paused],
-      );
-      if (updated[1] === 0)
+      if (!(await tx.setPaused(incidentId, paused))) {
         throw new DomainException(ExposureErrorCode.IncidentNotFound, `incident ${incidentId} not found`);
+      }
       await tx.appendOutbox([
         control(incidentId, 0, paused ? ControlAction.PAUSED : ControlAction.RESUMED, [actor], reason),
       ]);
-      if (!paused) await tx.query(`SELECT pg_notify('exposure_events', '')`);
+      if (!paused) await tx.wakeRelay();
     });
     this.logger.info({ incidentId, paused, actor }, paused ? 'incident paused' : 'incident resumed');
   }
 
-  private async release(
-    tx: ResolutionTransaction,
-    incidentId: string,
-    revision: number,
-    approvals: string[],
-  ): Promise<void> {
-    await tx.markAnnounced(incidentId, revision);
-    await tx.query(
-      `UPDATE "exposure"."revisions" SET "status" = 'RELEASED', "released_at" = now() WHERE "incident_id" = $1 AND "revision" = $2`,
-      [incidentId, revision],
-    );
+  private async release(tx: GateTransaction, incidentId: string, revision: number, approvals: string[]): Promise<void> {
+    await tx.release(incidentId, revision);
     await tx.appendOutbox([control(incidentId, revision, ControlAction.RELEASED, approvals, 'released at the gate')]);
-    await tx.query(`SELECT pg_notify('exposure_events', '')`);
+    await tx.wakeRelay();
   }
 }
 
