@@ -1,77 +1,20 @@
-import { timestampFromDate, type Timestamp } from '@bufbuild/protobuf/wkt';
+import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import type { Kafka } from 'kafkajs';
 import type { Pool, QueryResultRow } from 'pg';
 import type { Logger } from 'pino';
 import { Topics } from '@bnp/contracts';
 import { RenewingProducer } from '@bnp/messaging';
 import { NotifiedLoop, inPgTransaction } from '@bnp/persistence';
-import { AccountStatus } from '../directory/directory.enums';
-import { categoriesOf } from '../policy/categories';
 import type { RiskPolicy } from '../policy/risk-policy';
 import {
-  encodePersonExposed,
-  type PersonExposedFields,
-  type PersonExposedSubscription,
-} from './person-exposed.encoder';
-
-const EMPTY = new Uint8Array();
-const FORMER = Number(AccountStatus.Former);
-
-/** An event row; what every event of a revision shares (policy version, dry run) comes from the revision. */
-interface EventHead {
-  id: string;
-  person_id: string;
-  exposure_id: string;
-  change: number;
-  categories: number;
-  new_categories: number;
-  tier: number;
-  policy_rule: string;
-  subscriber_ids: string[];
-  notice_already_sent: boolean;
-}
-
-interface PersonRow {
-  person_id: string;
-  email_enc: Buffer | null;
-  email_masked: string | null;
-  language: string;
-}
-
-interface SubscriberRow {
-  subscriber_id: string;
-  msisdn_enc: Buffer;
-  msisdn_masked: string;
-  account_status: number;
-  line_type: number;
-}
-
-/** A batch of event rows with the directory rows they name, looked up at publish time. */
-interface DirectoryBatch {
-  events: EventHead[];
-  personById: Map<string, PersonRow>;
-  subscriberById: Map<string, SubscriberRow>;
-}
-
-/** A released revision whose events are not all acknowledged yet, with what every event of it shares. */
-interface PendingRevision {
-  incidentId: string;
-  revision: number;
-  /** The highest event id the broker acknowledged. */
-  cursor: string;
-  published: number;
-  policyVersion: string;
-  dryRun: boolean;
-  detectedAt: Timestamp;
-  occurredTo: Timestamp;
-  jurisdiction: string;
-  attackVectors: number[];
-}
-
-interface Batch {
-  lastId: string;
-  messages: { key: string; value: Buffer }[];
-}
+  encodeBatch,
+  type Batch,
+  type DirectoryBatch,
+  type EventHead,
+  type PendingRevision,
+  type PersonRow,
+  type SubscriberRow,
+} from './exposure-event.batch';
 
 /** At most this many batches of one revision per turn, so the revisions of other incidents take turns. */
 const MAX_BATCHES_PER_TURN = 20;
@@ -204,7 +147,7 @@ export class ExposureEventRelay {
         await readAhead();
         const next = ahead.shift();
         if (!next || !this.running) break;
-        const batch = this.encode(await next, revision);
+        const batch = encodeBatch(await next, revision, this.policy);
         await sending;
         // Checked before every send, the first of a turn included: a pause committed since this batch was
         // read (or since the pass listed its revisions) holds it.
@@ -270,27 +213,6 @@ export class ExposureEventRelay {
     return { events, personById, subscriberById };
   }
 
-  private encode(directory: DirectoryBatch, revision: PendingRevision): Batch {
-    const rows = directory.events;
-    const actions = new Map<number, number[]>();
-    const categories = new Map<number, number[]>();
-    const categoriesOfMask = (mask: number) => {
-      let list = categories.get(mask);
-      if (!list) categories.set(mask, (list = categoriesOf(mask)));
-      return list;
-    };
-    const messages = rows.map((row) => {
-      const actionKey = row.tier * 2 ** 31 + row.categories;
-      let rowActions = actions.get(actionKey);
-      if (!rowActions) actions.set(actionKey, (rowActions = this.policy.actionsFor(row.tier, row.categories)));
-      return {
-        key: row.person_id,
-        value: encodePersonExposed(this.toMessage(row, directory, revision, rowActions, categoriesOfMask)),
-      };
-    });
-    return { lastId: rows[rows.length - 1]!.id, messages };
-  }
-
   private async send(batch: Batch): Promise<void> {
     await this.producer!.send({ topic: Topics.exposure, acks: -1, messages: batch.messages });
   }
@@ -349,55 +271,5 @@ export class ExposureEventRelay {
       [incidentId],
     );
     return rows.length > 0;
-  }
-
-  private toMessage(
-    row: EventHead,
-    directory: DirectoryBatch,
-    meta: PendingRevision,
-    actions: number[],
-    categoriesOfMask: (mask: number) => number[],
-  ): PersonExposedFields {
-    const person = directory.personById.get(row.person_id);
-    // The event's subscriptions still in the directory, in the event's order.
-    const subscriptions: PersonExposedSubscription[] = [];
-    for (const subscriberId of row.subscriber_ids) {
-      const subscriber = directory.subscriberById.get(subscriberId);
-      if (!subscriber) continue;
-      // Only the current holder of a number may be texted or locked: a former customer's number may be someone else's now.
-      const stillHeld = subscriber.account_status !== FORMER;
-      subscriptions.push({
-        subscriberId,
-        stillHeld,
-        lineType: subscriber.line_type,
-        msisdnCiphertext: stillHeld ? subscriber.msisdn_enc : EMPTY,
-        msisdnMasked: subscriber.msisdn_masked,
-      });
-    }
-    return {
-      exposureId: row.exposure_id,
-      incidentId: meta.incidentId,
-      revision: meta.revision,
-      personId: row.person_id,
-      change: row.change,
-      categories: categoriesOfMask(row.categories),
-      newCategories: categoriesOfMask(row.new_categories),
-      tier: row.tier,
-      policyVersion: meta.policyVersion,
-      policyRule: row.policy_rule,
-      channels: this.policy.tierPolicy(row.tier).channels,
-      actions,
-      subscriptions,
-      emailCiphertext: person?.email_enc ?? EMPTY,
-      emailMasked: person?.email_masked ?? '',
-      language: person?.language ?? 'ur',
-      dryRun: meta.dryRun,
-      noticeAlreadySent: row.notice_already_sent,
-      detectedAt: meta.detectedAt,
-      occurredTo: meta.occurredTo,
-      jurisdiction: meta.jurisdiction,
-      idempotencyKey: `${meta.incidentId}:${row.person_id}:${meta.revision}`,
-      attackVectors: meta.attackVectors,
-    };
   }
 }

@@ -10,7 +10,8 @@ import type { FraudGuardConfig } from '../config';
 import { aad } from '../pii-context';
 import { FRAUD_CONFIG } from '../tokens';
 import { planCommands } from './command-plan';
-import { EnrollmentRepository, personKey, type EnrollmentTransaction } from './enrollment.repository';
+import { EnrollmentRepository } from './enrollment.repository';
+import { personKey, type EnrollmentTransaction } from './enrollment.transaction';
 import {
   commandRows,
   countBy,

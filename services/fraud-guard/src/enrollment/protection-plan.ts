@@ -7,7 +7,7 @@ import { addMonths } from './calendar';
 import type { PlannedCommand } from './command-plan';
 import type { EnrollmentEntity } from './enrollment.entity';
 import { enrollmentCreatedMessage } from './enrollment.messages';
-import type { NewCommand, NewEnrollment, ScopeChange } from './enrollment.repository';
+import type { NewCommand, NewEnrollment, ScopeChange } from './enrollment.transaction';
 import { actionNames, type ProtectionRequest } from './protection-request';
 
 export type ProtectOutcome =
