@@ -10,7 +10,7 @@ import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { AttackVector, BreachReportedSchema, PiiCategory, Region, Severity, Topics } from '@bnp/contracts';
-import { isQuiet, parseQuietHours } from '../services/notifier/src/dispatch/quiet-hours';
+import { isQuiet, parseQuietHours } from '@bnp/notifier/src/dispatch/quiet-hours';
 
 const ROOT = join(__dirname, '..');
 const EXPOSURE = 'http://127.0.0.1:3002';

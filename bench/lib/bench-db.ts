@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { migrateAll } from '../../scripts/migrate';
+import { migrateAll } from '@bnp/scripts/migrate';
 
 const ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 
