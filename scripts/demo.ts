@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { SingleBar } from 'cli-progress';
 import { create, toBinary, type MessageInitShape } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { Kafka, logLevel } from 'kafkajs';
@@ -24,12 +25,19 @@ async function stage<T>(name: string, work: () => Promise<T> | T): Promise<T> {
   return result;
 }
 
-function bar(label: string, done: number, total: number): void {
-  const width = 30;
-  const filled = total === 0 ? width : Math.min(width, Math.round((done / total) * width));
-  process.stdout.write(
-    `\r  ${label.padEnd(28)} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done.toLocaleString('en')}/${total.toLocaleString('en')}   `,
-  );
+/** One progress bar per wait, redrawn in place; stopped (its line kept) when the wait ends. */
+function progressBar(label: string): SingleBar {
+  return new SingleBar({
+    format: `  ${label.padEnd(28)} [{bar}] {value}/{total}`,
+    barCompleteChar: '#',
+    barIncompleteChar: '.',
+    barsize: 30,
+    formatValue: (value) => value.toLocaleString('en'),
+    hideCursor: false,
+    // Piped into a log, the bar is written as a line every 10 s instead of being redrawn.
+    noTTYOutput: true,
+    notTTYSchedule: 10_000,
+  });
 }
 
 async function main(): Promise<void> {
@@ -291,9 +299,20 @@ async function buckets(db: Client, incidentId: string): Promise<Buckets> {
 }
 
 async function waitUntilSettled(db: Client, incidentId: string, deadline: number): Promise<void> {
+  const settled = progressBar('people settled');
+  settled.start(0, 0);
+  try {
+    await settle(db, incidentId, deadline, settled);
+  } finally {
+    settled.stop();
+  }
+}
+
+async function settle(db: Client, incidentId: string, deadline: number, settled: SingleBar): Promise<void> {
   for (;;) {
     const b = await buckets(db, incidentId);
-    bar('people settled', b.affected - b.inProgress, b.affected);
+    settled.setTotal(b.affected);
+    settled.update(b.affected - b.inProgress);
     if (b.inProgress === 0) break;
     if (Date.now() > deadline) {
       console.log(`\n  stopped waiting: ${b.inProgress} people still in progress (see npm run demo -- --timeout)`);
@@ -301,7 +320,6 @@ async function waitUntilSettled(db: Client, incidentId: string, deadline: number
     }
     await sleep(5000);
   }
-  process.stdout.write('\n');
 }
 
 async function printSummary(db: Client, incidentId: string): Promise<void> {
