@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the benchmarks (all, or those named) and writes bench/results/*.json plus bench/results/summary.md.
-#   npm run bench                 # exposure, fanout, dispatch, codes
+#   npm run bench                 # exposure, fanout, dispatch, codes, encoders
 #   npm run bench -- exposure --subscribers 10000000
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -13,7 +13,7 @@ stop_services
 scripts/kafka.sh start
 node -r @swc-node/register scripts/kafka-topics.ts
 
-all=(exposure fanout dispatch codes)
+all=(exposure fanout dispatch codes encoders)
 if [ $# -gt 0 ] && [[ " ${all[*]} " == *" $1 "* ]]; then
   names=("$1")
   shift
