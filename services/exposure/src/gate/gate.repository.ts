@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { OutboxMessage } from '@bnp/messaging';
 import { ResolutionRepository, type ResolutionTransaction } from '../resolution/resolution.repository';
+import { TABLES } from '../schema';
 
 export interface RevisionView {
   revision: number;
@@ -37,7 +38,7 @@ export class GateTransaction {
   /** The revision's status, or null when there is no such revision. */
   async revisionStatus(incidentId: string, revision: number): Promise<string | null> {
     const rows = await this.tx.query<{ status: string }[]>(
-      'SELECT "status" FROM "exposure"."revisions" WHERE "incident_id" = $1 AND "revision" = $2',
+      `SELECT "status" FROM ${TABLES.revisions} WHERE "incident_id" = $1 AND "revision" = $2`,
       [incidentId, revision],
     );
     return rows[0]?.status ?? null;
@@ -46,7 +47,7 @@ export class GateTransaction {
   /** Records one approver's approval; false when that approver had already approved this revision. */
   async addApproval(incidentId: string, revision: number, approver: string): Promise<boolean> {
     const inserted = await this.tx.query<unknown[]>(
-      `INSERT INTO "exposure"."release_approvals" ("incident_id", "revision", "approver") VALUES ($1, $2, $3)
+      `INSERT INTO ${TABLES.release_approvals} ("incident_id", "revision", "approver") VALUES ($1, $2, $3)
        ON CONFLICT DO NOTHING RETURNING 1`,
       [incidentId, revision, approver],
     );
@@ -56,7 +57,7 @@ export class GateTransaction {
   /** The approvers of a revision, first first. */
   async approvals(incidentId: string, revision: number): Promise<string[]> {
     const rows = await this.tx.query<{ approver: string }[]>(
-      'SELECT "approver" FROM "exposure"."release_approvals" WHERE "incident_id" = $1 AND "revision" = $2 ORDER BY "approved_at"',
+      `SELECT "approver" FROM ${TABLES.release_approvals} WHERE "incident_id" = $1 AND "revision" = $2 ORDER BY "approved_at"`,
       [incidentId, revision],
     );
     return rows.map((row) => row.approver);
@@ -66,7 +67,7 @@ export class GateTransaction {
   async release(incidentId: string, revision: number): Promise<void> {
     await this.tx.markAnnounced(incidentId, revision);
     await this.tx.query(
-      `UPDATE "exposure"."revisions" SET "status" = 'RELEASED', "released_at" = now() WHERE "incident_id" = $1 AND "revision" = $2`,
+      `UPDATE ${TABLES.revisions} SET "status" = 'RELEASED', "released_at" = now() WHERE "incident_id" = $1 AND "revision" = $2`,
       [incidentId, revision],
     );
   }
@@ -74,7 +75,7 @@ export class GateTransaction {
   /** False when there is no such incident. */
   async setPaused(incidentId: string, paused: boolean): Promise<boolean> {
     const [, count] = await this.tx.query<[unknown[], number]>(
-      'UPDATE "exposure"."incidents" SET "paused" = $2, "updated_at" = now() WHERE "incident_id" = $1',
+      `UPDATE ${TABLES.incidents} SET "paused" = $2, "updated_at" = now() WHERE "incident_id" = $1`,
       [incidentId, paused],
     );
     return count > 0;
@@ -105,7 +106,7 @@ export class GateRepository {
   /** The incident with its revisions and their approvals; null when there is no such incident. */
   async incident(incidentId: string): Promise<IncidentView | null> {
     const incidents = await this.dataSource.query<{ current_revision: number; paused: boolean }[]>(
-      'SELECT "current_revision", "paused" FROM "exposure"."incidents" WHERE "incident_id" = $1',
+      `SELECT "current_revision", "paused" FROM ${TABLES.incidents} WHERE "incident_id" = $1`,
       [incidentId],
     );
     const incident = incidents[0];
@@ -115,9 +116,9 @@ export class GateRepository {
               r."events", r."policy_version" AS "policyVersion", r."regulator_deadline_at" AS "regulatorDeadlineAt",
               r."summary", r."compute_ms" AS "computeMs", r."released_at" AS "releasedAt", r."published_events" AS "published",
               r."fanned_out_at" AS "fannedOutAt",
-              coalesce((SELECT array_agg(a."approver" ORDER BY a."approved_at") FROM "exposure"."release_approvals" a
+              coalesce((SELECT array_agg(a."approver" ORDER BY a."approved_at") FROM ${TABLES.release_approvals} a
                         WHERE a."incident_id" = r."incident_id" AND a."revision" = r."revision"), '{}') AS "approvals"
-       FROM "exposure"."revisions" r WHERE r."incident_id" = $1 ORDER BY r."revision"`,
+       FROM ${TABLES.revisions} r WHERE r."incident_id" = $1 ORDER BY r."revision"`,
       [incidentId],
     );
     return { currentRevision: incident.current_revision, paused: incident.paused, revisions };

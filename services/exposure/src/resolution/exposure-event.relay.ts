@@ -15,6 +15,7 @@ import {
   type PersonRow,
   type SubscriberRow,
 } from './exposure-event.batch';
+import { TABLES } from '../schema';
 
 /** At most this many batches of one revision per turn, so the revisions of other incidents take turns. */
 const MAX_BATCHES_PER_TURN = 20;
@@ -99,7 +100,7 @@ export class ExposureEventRelay {
       `SELECT * FROM (
          SELECT DISTINCT ON (r."incident_id") r."incident_id", r."revision", r."fanout_cursor", r."published_events",
                 r."policy_version", r."dry_run", r."detected_at", r."occurred_to", r."jurisdiction", r."attack_vectors", r."released_at"
-         FROM "exposure"."revisions" r JOIN "exposure"."incidents" i ON i."incident_id" = r."incident_id"
+         FROM ${TABLES.revisions} r JOIN ${TABLES.incidents} i ON i."incident_id" = r."incident_id"
          WHERE r."status" = 'RELEASED' AND r."fanned_out_at" IS NULL AND NOT i."paused"
          ORDER BY r."incident_id", r."revision") AS "oldest"
        ORDER BY "released_at", "incident_id"`,
@@ -181,7 +182,7 @@ export class ExposureEventRelay {
     const { rows } = await this.pool.query<EventHead>(
       `SELECT e."id", e."person_id", e."exposure_id", e."change", e."categories", e."new_categories", e."tier",
               e."policy_rule", e."subscriber_ids", e."notice_already_sent"
-       FROM "exposure"."exposure_events" e
+       FROM ${TABLES.exposure_events} e
        WHERE e."incident_id" = $1 AND e."revision" = $2 AND e."id" > $3
        ORDER BY e."id" LIMIT $4`,
       [revision.incidentId, revision.revision, after, this.batchSize],
@@ -197,12 +198,12 @@ export class ExposureEventRelay {
     // them (plus a flatMap per row) a twentieth.
     const [persons, subscribers] = await Promise.all([
       this.byPrimaryKey<PersonRow>(
-        `SELECT "person_id", "email_enc", "email_masked", "language" FROM "exposure"."persons" WHERE "person_id" = ANY($1::uuid[])`,
+        `SELECT "person_id", "email_enc", "email_masked", "language" FROM ${TABLES.persons} WHERE "person_id" = ANY($1::uuid[])`,
         [events.map((event) => event.person_id)],
       ),
       this.byPrimaryKey<SubscriberRow>(
         `SELECT "subscriber_id", "msisdn_enc", "msisdn_masked", "account_status", "line_type"
-         FROM "exposure"."subscribers" WHERE "subscriber_id" = ANY($1::text[])`,
+         FROM ${TABLES.subscribers} WHERE "subscriber_id" = ANY($1::text[])`,
         [events.flatMap((event) => event.subscriber_ids)],
       ),
     ]);
@@ -228,7 +229,7 @@ export class ExposureEventRelay {
       this.pool,
       (client) =>
         client.query(
-          `UPDATE "exposure"."revisions" SET "fanout_cursor" = $3, "published_events" = $4
+          `UPDATE ${TABLES.revisions} SET "fanout_cursor" = $3, "published_events" = $4
            WHERE "incident_id" = $1 AND "revision" = $2 AND "fanout_cursor" < $3`,
           [revision.incidentId, revision.revision, batch.lastId, published],
         ),
@@ -239,7 +240,7 @@ export class ExposureEventRelay {
 
   private async markFannedOut(revision: PendingRevision): Promise<void> {
     await this.pool.query(
-      `UPDATE "exposure"."revisions" SET "fanned_out_at" = now()
+      `UPDATE ${TABLES.revisions} SET "fanned_out_at" = now()
        WHERE "incident_id" = $1 AND "revision" = $2 AND "fanned_out_at" IS NULL`,
       [revision.incidentId, revision.revision],
     );
@@ -266,10 +267,9 @@ export class ExposureEventRelay {
   }
 
   private async isPaused(incidentId: string): Promise<boolean> {
-    const { rows } = await this.pool.query(
-      'SELECT 1 FROM "exposure"."incidents" WHERE "paused" AND "incident_id" = $1',
-      [incidentId],
-    );
+    const { rows } = await this.pool.query(`SELECT 1 FROM ${TABLES.incidents} WHERE "paused" AND "incident_id" = $1`, [
+      incidentId,
+    ]);
     return rows.length > 0;
   }
 }
