@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { BENCH_RESULTS_DIR } from './lib/bench-env';
-import { ActivationCodeMinter, CODE_BITS, SecretHasher } from '../services/fraud-guard/src/activation/activation-code';
+import { ActivationCodeMinter, CODE_BITS, SecretHasher } from '@bnp/fraud-guard/src/activation/activation-code';
 
 function argument(name: string, fallback: number): number {
   const index = process.argv.lastIndexOf(`--${name}`);

@@ -10,18 +10,19 @@ import { parseArgs } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import { Channel, PiiCategory, RiskTier } from '@bnp/contracts';
 import { TEST_PII_KEYS } from '@bnp/testing';
-import { createSmtpSink } from '../deploy/local/smtp-sink/src';
-import { createTwilioStandIn } from '../deploy/local/twilio-stand-in/src';
-import { personExposed, testMsisdn } from '../services/notifier/src/testing/events';
+import { createSmtpSink } from '@bnp/smtp-sink';
+import { createTwilioStandIn } from '@bnp/twilio-stand-in';
+import { personExposed, testMsisdn } from '@bnp/notifier/src/testing/events';
 import {
   freePort,
   TEST_ACCOUNT_SID,
   TEST_AUTH_TOKEN,
   TEST_FROM,
   TEST_LOG_HMAC_KEY,
-} from '../services/notifier/src/testing/harness';
-import { notifierTopics } from '../services/notifier/src/shared/topics';
+} from '@bnp/notifier/src/testing/harness';
+import { notifierTopics } from '@bnp/notifier/src/shared/topics';
 import { freshBenchDatabase } from './lib/bench-db';
+import { BENCH_BROKERS, BENCH_RESULTS_DIR } from './lib/bench-env';
 import { startService, type ServiceProcess } from './lib/processes';
 
 /** The faults of provider-faults.integration-spec.ts. */
@@ -97,7 +98,7 @@ async function main(): Promise<void> {
     );
   }
   const kafka = new Kafka({
-    brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
+    brokers: BENCH_BROKERS,
     clientId: `bench-${run}`,
     logLevel: logLevel.NOTHING,
   });
@@ -164,8 +165,8 @@ async function main(): Promise<void> {
       measured_at: new Date().toISOString(),
       note: 'duplicates: SMS beyond the first per number, lost: numbers without any SMS, both counted in the stand-in store; every delivery delivered before the count is taken',
     };
-    mkdirSync(join(__dirname, 'results'), { recursive: true });
-    writeFileSync(join(__dirname, 'results', 'dispatch-faults.json'), `${JSON.stringify(result, null, 2)}\n`);
+    mkdirSync(BENCH_RESULTS_DIR, { recursive: true });
+    writeFileSync(join(BENCH_RESULTS_DIR, 'dispatch-faults.json'), `${JSON.stringify(result, null, 2)}\n`);
     console.log(JSON.stringify(result, null, 2));
     if (result.duplicates > 0 || result.lost > 0) process.exitCode = 1;
   } finally {

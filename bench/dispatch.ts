@@ -10,18 +10,18 @@ import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { PiiCategory, RiskTier } from '@bnp/contracts';
 import { deadLetterTopic, retryTopic } from '@bnp/messaging';
 import { TEST_PII_KEYS, describeLag } from '@bnp/testing';
-import { createSmtpSink } from '../deploy/local/smtp-sink/src';
-import { createTwilioStandIn, type StoredMessage } from '../deploy/local/twilio-stand-in/src';
-import { enrollmentCreated, personExposed, type ExposureEvent } from '../services/notifier/src/testing/events';
+import { createSmtpSink } from '@bnp/smtp-sink';
+import { createTwilioStandIn, type StoredMessage } from '@bnp/twilio-stand-in';
+import { enrollmentCreated, personExposed, type ExposureEvent } from '@bnp/notifier/src/testing/events';
 import {
   freePort,
   TEST_ACCOUNT_SID,
   TEST_AUTH_TOKEN,
   TEST_FROM,
   TEST_LOG_HMAC_KEY,
-} from '../services/notifier/src/testing/harness';
-import { noticeIdOf, referenceCodeOf } from '../services/notifier/src/shared/ids';
-import { notifierTopics } from '../services/notifier/src/shared/topics';
+} from '@bnp/notifier/src/testing/harness';
+import { noticeIdOf, referenceCodeOf } from '@bnp/notifier/src/shared/ids';
+import { notifierTopics } from '@bnp/notifier/src/shared/topics';
 import { freshBenchDatabase } from './lib/bench-db';
 import { BENCH_RESULTS_DIR } from './lib/bench-env';
 import { startService } from './lib/processes';

@@ -4,13 +4,14 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { SingleBar } from 'cli-progress';
 import { create, toBinary, type MessageInitShape } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { AttackVector, BreachReportedSchema, PiiCategory, Region, Severity, Topics } from '@bnp/contracts';
 import { keycloakToken } from '@bnp/testing';
-import { isQuiet, parseQuietHours } from '../services/notifier/src/dispatch/quiet-hours';
+import { isQuiet, parseQuietHours } from '@bnp/notifier/src/dispatch/quiet-hours';
 import { formatMinutes, operatorDir, parseDemoOptions } from './demo-plan';
 
 const ROOT = join(__dirname, '..');
@@ -25,12 +26,19 @@ async function stage<T>(name: string, work: () => Promise<T> | T): Promise<T> {
   return result;
 }
 
-function bar(label: string, done: number, total: number): void {
-  const width = 30;
-  const filled = total === 0 ? width : Math.min(width, Math.round((done / total) * width));
-  process.stdout.write(
-    `\r  ${label.padEnd(28)} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done.toLocaleString('en')}/${total.toLocaleString('en')}   `,
-  );
+/** One progress bar per wait, redrawn in place; stopped (its line kept) when the wait ends. */
+function progressBar(label: string): SingleBar {
+  return new SingleBar({
+    format: `  ${label.padEnd(28)} [{bar}] {value}/{total}`,
+    barCompleteChar: '#',
+    barIncompleteChar: '.',
+    barsize: 30,
+    formatValue: (value) => value.toLocaleString('en'),
+    hideCursor: false,
+    // Piped into a log, the bar is written as a line every 10 s instead of being redrawn.
+    noTTYOutput: true,
+    notTTYSchedule: 10_000,
+  });
 }
 
 async function main(): Promise<void> {
@@ -308,15 +316,23 @@ const STALL_MS = 5 * 60_000;
 
 /** True when every affected person is settled; false, after saying what it saw, at the deadline or a stall. */
 async function waitUntilSettled(db: Client, incidentId: string, deadline: number): Promise<boolean> {
+  const settled = progressBar('people settled');
+  settled.start(0, 0);
+  try {
+    return await settle(db, incidentId, deadline, settled);
+  } finally {
+    settled.stop();
+  }
+}
+
+async function settle(db: Client, incidentId: string, deadline: number, settled: SingleBar): Promise<boolean> {
   let seen = '';
   let changedAt = Date.now();
   for (;;) {
     const b = await buckets(db, incidentId);
-    bar('people settled', b.affected - b.inProgress, b.affected);
-    if (b.inProgress === 0) {
-      process.stdout.write('\n');
-      return true;
-    }
+    settled.setTotal(b.affected);
+    settled.update(b.affected - b.inProgress);
+    if (b.inProgress === 0) return true;
     const now = JSON.stringify(b);
     if (now !== seen) {
       seen = now;

@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { waitFor } from '@bnp/testing';
-import { migrateAll } from '../../scripts/migrate';
+import { migrateAll } from '@bnp/scripts/migrate';
 import { benchDatabaseUrl } from './bench-env';
 
 export interface BenchDatabase {

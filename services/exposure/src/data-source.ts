@@ -14,9 +14,8 @@ import {
   ReleaseApprovalEntity,
 } from './resolution/exposure-revision.entity';
 import { PersonExposureEntity } from './resolution/person-exposure.entity';
+import { EXPOSURE_SCHEMA } from './schema';
 import { ResolutionJobEntity } from './resolution/resolution-job.entity';
-
-export const EXPOSURE_SCHEMA = 'exposure';
 
 export const exposureEntities = [
   PersonEntity,

@@ -1,3 +1,4 @@
+import { DomainException } from '@bnp/errors';
 import { createHash } from 'node:crypto';
 import { timestampDate, type Timestamp } from '@bufbuild/protobuf/wkt';
 import {
@@ -14,7 +15,7 @@ import {
 } from '@bnp/contracts';
 import type { InboundMessage } from '@bnp/messaging';
 import { BlindIndexer, normalizeMsisdn, redactPiiInText } from '@bnp/pii';
-import { IntakeErrorCode, IntakeException } from './incident.exception';
+import { IntakeErrorCode } from './incident.exception';
 import type { NormalizedAsset, NormalizedScope, ReportedRevision, SourceFormat } from './reported-revision';
 
 const PROTOBUF_TYPES = new Set(['application/protobuf', 'application/x-protobuf', 'application/vnd.google.protobuf']);
@@ -33,7 +34,7 @@ export class BreachEventDecoder {
 
   decode(message: InboundMessage): ReportedRevision {
     if (!message.value || message.value.length === 0) {
-      throw new IntakeException(IntakeErrorCode.MalformedPayload, 'empty message value');
+      throw new DomainException(IntakeErrorCode.MalformedPayload, 'empty message value');
     }
     const { event, format, cloudEventId } = this.parse(message);
     return this.validate(event, format, cloudEventId, message.key);
@@ -63,7 +64,7 @@ export class BreachEventDecoder {
             cloudEventId: message.headers['ce_id'],
           };
         }
-        throw new IntakeException(
+        throw new DomainException(
           IntakeErrorCode.UnsupportedContentType,
           `unsupported content-type '${contentType || '(none)'}'`,
         );
@@ -71,13 +72,13 @@ export class BreachEventDecoder {
       if (contentType === '' || PROTOBUF_TYPES.has(contentType)) {
         return { event: decodeBinary(BreachReportedSchema, value), format: 'protobuf' };
       }
-      throw new IntakeException(
+      throw new DomainException(
         IntakeErrorCode.UnsupportedContentType,
         `unsupported content-type '${contentType}' without CloudEvents headers`,
       );
     } catch (error) {
       if (error instanceof ContractDecodeError)
-        throw new IntakeException(IntakeErrorCode.MalformedPayload, redactPiiInText(error.message));
+        throw new DomainException(IntakeErrorCode.MalformedPayload, redactPiiInText(error.message));
       throw error;
     }
   }
@@ -87,7 +88,7 @@ export class BreachEventDecoder {
     try {
       envelope = JSON.parse(value.toString('utf8')) as Record<string, unknown>;
     } catch {
-      throw new IntakeException(IntakeErrorCode.MalformedPayload, 'structured CloudEvent is not valid JSON');
+      throw new DomainException(IntakeErrorCode.MalformedPayload, 'structured CloudEvent is not valid JSON');
     }
     const id = typeof envelope['id'] === 'string' ? envelope['id'] : undefined;
     this.checkCloudEvent(envelope['specversion'], envelope['type'], id);
@@ -99,7 +100,7 @@ export class BreachEventDecoder {
       };
     }
     if (envelope['data'] === undefined || envelope['data'] === null) {
-      throw new IntakeException(IntakeErrorCode.MissingField, 'structured CloudEvent has no data');
+      throw new DomainException(IntakeErrorCode.MissingField, 'structured CloudEvent has no data');
     }
     return {
       event: decodeJson(BreachReportedSchema, JSON.stringify(envelope['data'])),
@@ -110,14 +111,14 @@ export class BreachEventDecoder {
 
   private checkCloudEvent(specVersion: unknown, type: unknown, id: unknown): void {
     if (specVersion !== '1.0')
-      throw new IntakeException(
+      throw new DomainException(
         IntakeErrorCode.InvalidField,
         `unsupported CloudEvents specversion '${String(specVersion)}'`,
       );
     if (type !== this.cloudEventType)
-      throw new IntakeException(IntakeErrorCode.InvalidField, `unexpected CloudEvents type '${String(type)}'`);
+      throw new DomainException(IntakeErrorCode.InvalidField, `unexpected CloudEvents type '${String(type)}'`);
     if (typeof id !== 'string' || id.length === 0)
-      throw new IntakeException(IntakeErrorCode.MissingField, 'CloudEvent has no id');
+      throw new DomainException(IntakeErrorCode.MissingField, 'CloudEvent has no id');
   }
 
   private validate(
@@ -132,7 +133,7 @@ export class BreachEventDecoder {
       invalid('event_id differs from the CloudEvent id');
     if (!event.incidentId) missing('incident_id');
     if (key !== event.incidentId) {
-      throw new IntakeException(IntakeErrorCode.KeyMismatch, 'the message key must be the incident id');
+      throw new DomainException(IntakeErrorCode.KeyMismatch, 'the message key must be the incident id');
     }
     if (event.revision < 1) missing('revision (must be 1 or more)');
     const detectedAt = requiredTime(event.detectedAt, 'detected_at');
@@ -233,9 +234,9 @@ function requiredTime(value: Timestamp | undefined, field: string): Date {
 }
 
 function missing(field: string): never {
-  throw new IntakeException(IntakeErrorCode.MissingField, `${field} is required`);
+  throw new DomainException(IntakeErrorCode.MissingField, `${field} is required`);
 }
 
 function invalid(reason: string): never {
-  throw new IntakeException(IntakeErrorCode.InvalidField, reason);
+  throw new DomainException(IntakeErrorCode.InvalidField, reason);
 }

@@ -1,3 +1,4 @@
+import type { DomainException } from '@bnp/errors';
 /** Why intake refused a breach event. Each code decides what the consumer does (see the filter). */
 export enum IntakeErrorCode {
   MalformedPayload = 'MALFORMED_PAYLOAD',
@@ -9,12 +10,5 @@ export enum IntakeErrorCode {
   EventIdReused = 'EVENT_ID_REUSED',
 }
 
-export class IntakeException extends Error {
-  constructor(
-    public readonly code: IntakeErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'IntakeException';
-  }
-}
+/** The intake context's domain exception: IntakeErrorCode decides what each transport does with it. */
+export type IntakeException = DomainException<IntakeErrorCode>;

@@ -1,8 +1,9 @@
+import { DomainException } from '@bnp/errors';
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { LOGGER } from '@bnp/observability';
-import { IntakeErrorCode, IntakeException } from './incident.exception';
+import { IntakeErrorCode } from './incident.exception';
 import { incidentRevisionAcceptedMessage } from './incident-revision.mapper';
 import { IncidentRepository } from './incident.repository';
 import type { ReportedRevision } from './reported-revision';
@@ -33,13 +34,13 @@ export class IncidentService {
       const sameRevision = await tx.findRevision(revision.incidentId, revision.revision);
       if (sameRevision) {
         if (sameRevision.contentSha256 === revision.contentSha256) return 'duplicate';
-        throw new IntakeException(
+        throw new DomainException(
           IntakeErrorCode.RevisionConflict,
           `revision ${revision.revision} of incident ${revision.incidentId} was already received with different content`,
         );
       }
       if (await tx.findRevisionByEventId(revision.eventId)) {
-        throw new IntakeException(
+        throw new DomainException(
           IntakeErrorCode.EventIdReused,
           `event id ${revision.eventId} was already used by another revision`,
         );

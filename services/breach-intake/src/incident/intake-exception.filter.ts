@@ -1,12 +1,13 @@
+import { DomainException } from '@bnp/errors';
 import { Catch } from '@nestjs/common';
 import { KafkaExceptionFilter, MessageFailure } from '@bnp/messaging';
-import { IntakeErrorCode, IntakeException } from './incident.exception';
+import { IntakeErrorCode } from './incident.exception';
 
 /** Maps intake's domain errors to what the Kafka consumer does with the message. */
 @Catch()
 export class IntakeKafkaExceptionFilter extends KafkaExceptionFilter {
   protected override toFailure(exception: unknown): unknown {
-    if (!(exception instanceof IntakeException)) return exception; // the consumer retries unknown errors
+    if (!DomainException.is(exception, IntakeErrorCode)) return exception; // the consumer retries unknown errors
     switch (exception.code) {
       case IntakeErrorCode.MalformedPayload:
       case IntakeErrorCode.UnsupportedContentType:

@@ -2,8 +2,9 @@
 // Formats: docs/import-formats.md. Design: docs/adr/0008-bulk-import.md.
 import { stat } from 'node:fs/promises';
 import { ConfigValidationError } from '@bnp/config';
+import { DomainException } from '@bnp/errors';
 import { redactPiiInText } from '@bnp/pii';
-import { ImportException } from '../import/import.exception';
+import { ImportErrorCode } from '../import/import.exception';
 import { DirectoryImportService, ImportSummary } from '../import/import.service';
 import { IMPORT_USAGE, ImportArgs, parseImportArgs, UsageError } from './import-args';
 import { loadImportDatabaseUrl, loadImportKeys } from './import-config';
@@ -47,7 +48,7 @@ export async function runImportCli(argv: readonly string[], env: NodeJS.ProcessE
     process.stdout.write(formatSummary(summary));
     return EXIT_OK;
   } catch (error) {
-    const known = error instanceof ImportException || error instanceof ConfigValidationError;
+    const known = DomainException.is(error, ImportErrorCode) || error instanceof ConfigValidationError;
     // Database errors can quote row values; only ids and blind indexes should be there, but mask anything PII-like.
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`import failed${known ? '' : ' unexpectedly'}: ${redactPiiInText(message)}\n`);

@@ -1,16 +1,16 @@
+import { DomainException, unexpected } from '@bnp/errors';
 import { Catch, HttpStatus, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
-import { ExposureErrorCode, ExposureException } from '../resolution/exposure.exception';
+import { ExposureErrorCode } from '../resolution/exposure.exception';
 
 /** Maps exposure domain errors to HTTP statuses with a stable error code in the body. */
-@Catch(ExposureException)
-export class ExposureHttpExceptionFilter implements ExceptionFilter<ExposureException> {
-  catch(exception: ExposureException, host: ArgumentsHost): void {
-    host
-      .switchToHttp()
-      .getResponse<Response>()
-      .status(statusOf(exception.code))
-      .json({ code: exception.code, message: exception.message });
+@Catch(DomainException)
+export class ExposureHttpExceptionFilter implements ExceptionFilter<DomainException> {
+  catch(exception: DomainException, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    // Another context's code has no meaning on this API: answered as Nest answers any unexpected error.
+    if (!DomainException.is(exception, ExposureErrorCode)) return unexpected(response);
+    response.status(statusOf(exception.code)).json({ code: exception.code, message: exception.message });
   }
 }
 

@@ -1,3 +1,4 @@
+import { DomainException } from '@bnp/errors';
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
@@ -7,7 +8,7 @@ import type { Clock, Principal } from '@bnp/auth';
 import { ControlAction, IncidentControlSchema, Topics, encodeMessage } from '@bnp/contracts';
 import { LOGGER } from '@bnp/observability';
 import { RiskPolicy } from '../policy/risk-policy';
-import { ExposureErrorCode, ExposureException } from '../resolution/exposure.exception';
+import { ExposureErrorCode } from '../resolution/exposure.exception';
 import { ResolutionRepository, type ResolutionTransaction } from '../resolution/resolution.repository';
 import { approvalRefusal } from './approver-policy';
 import { GATE_CLOCK } from './gate-clock';
@@ -60,7 +61,7 @@ export class GateService {
     access: AccessDraft,
   ): Promise<ApprovalResult> {
     const refusal = approvalRefusal(principal, Math.floor(this.clock.now().getTime() / 1000));
-    if (refusal) throw new ExposureException(ExposureErrorCode.NotAuthorised, refusal);
+    if (refusal) throw new DomainException(ExposureErrorCode.NotAuthorised, refusal);
     const result = await this.resolutions.inTransaction(async (tx) => {
       await tx.lockIncident(incidentId);
       const rows = await tx.query<RevisionRow[]>(
@@ -70,18 +71,18 @@ export class GateService {
       );
       const row = rows[0];
       if (!row)
-        throw new ExposureException(
+        throw new DomainException(
           ExposureErrorCode.RevisionNotFound,
           `revision ${revision} of ${incidentId} not found`,
         );
       if (row.status !== 'HELD') {
-        throw new ExposureException(
+        throw new DomainException(
           ExposureErrorCode.NotHeld,
           `revision ${revision} of ${incidentId} is ${row.status}, not held`,
         );
       }
       if (summaryHash !== revisionSummaryHash(summaryFields(incidentId, revision, row))) {
-        throw new ExposureException(
+        throw new DomainException(
           ExposureErrorCode.StaleSummary,
           'the revision summary changed since you were shown it: read it again before approving',
         );
@@ -92,7 +93,7 @@ export class GateService {
         [incidentId, revision, principal.subject, principal.displayName, summaryHash],
       );
       if (inserted.length === 0)
-        throw new ExposureException(ExposureErrorCode.AlreadyApproved, 'you already approved this revision');
+        throw new DomainException(ExposureErrorCode.AlreadyApproved, 'you already approved this revision');
       const approvals = await approvalsOf(tx, incidentId, revision);
       const released = approvals.length >= this.policy.approvalsRequired;
       if (released) await this.release(tx, incidentId, revision, approvals);
@@ -120,7 +121,7 @@ export class GateService {
         [incidentId, paused],
       );
       if (updated[1] === 0)
-        throw new ExposureException(ExposureErrorCode.IncidentNotFound, `incident ${incidentId} not found`);
+        throw new DomainException(ExposureErrorCode.IncidentNotFound, `incident ${incidentId} not found`);
       await tx.appendOutbox([
         control(incidentId, 0, paused ? ControlAction.PAUSED : ControlAction.RESUMED, [principal.subject], reason),
       ]);

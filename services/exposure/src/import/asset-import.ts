@@ -4,6 +4,7 @@ import { ChunkResult, CsvImportHandler, Numbered } from './import-pipeline';
 import { ASSET_COLUMNS, AssetColumn, AssetRow, CsvHeader, RowResult, validateAssetRow } from './row-validation';
 import { readStagedRejects } from './staged-rejects';
 import { qualified, StagingTable } from './staging';
+import { TABLES } from '../schema';
 
 const STAGING: StagingTable = {
   name: 'import_assets',
@@ -34,7 +35,7 @@ export class AssetImport implements CsvImportHandler<AssetColumn, AssetRow> {
   async mergeChunk(db: ClientBase): Promise<ChunkResult> {
     const { rows } = await db.query<{ inserted: number; written: number; accepted: number }>(
       `WITH upserted AS (
-         INSERT INTO exposure.assets AS a (asset_id, owning_system, categories, description)
+         INSERT INTO ${TABLES.assets} AS a (asset_id, owning_system, categories, description)
          SELECT asset_id, owning_system, categories, description FROM ${T} WHERE reject_code IS NULL
          ON CONFLICT (asset_id) DO UPDATE SET
            owning_system = excluded.owning_system, categories = excluded.categories, description = excluded.description

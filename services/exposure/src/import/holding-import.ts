@@ -12,6 +12,7 @@ import {
 } from './row-validation';
 import { readStagedRejects } from './staged-rejects';
 import { qualified, StagingTable } from './staging';
+import { TABLES } from '../schema';
 
 const STAGING: StagingTable = {
   name: 'import_holdings',
@@ -57,7 +58,7 @@ export class HoldingImport implements CsvImportHandler<HoldingColumn, HoldingRow
       `UPDATE ${T} s
        SET reject_code = '${RejectCode.UnknownAsset}',
            reject_reason = 'is not in the inventory (import assets.csv first)'
-       WHERE s.reject_code IS NULL AND NOT EXISTS (SELECT 1 FROM exposure.assets a WHERE a.asset_id = s.asset_id)`,
+       WHERE s.reject_code IS NULL AND NOT EXISTS (SELECT 1 FROM ${TABLES.assets} a WHERE a.asset_id = s.asset_id)`,
     );
     // Each distinct subscriber id is one primary-key probe (a scalar subquery cannot become a hash join over the
     // whole directory), so this costs what the chunk holds, not what the directory holds.
@@ -68,13 +69,13 @@ export class HoldingImport implements CsvImportHandler<HoldingColumn, HoldingRow
        FROM (
          SELECT u.subscriber_id
          FROM (SELECT DISTINCT subscriber_id FROM ${T} WHERE reject_code IS NULL ORDER BY subscriber_id) u
-         WHERE (SELECT true FROM exposure.subscribers d WHERE d.subscriber_id = u.subscriber_id) IS NULL
+         WHERE (SELECT true FROM ${TABLES.subscribers} d WHERE d.subscriber_id = u.subscriber_id) IS NULL
        ) unknown
        WHERE s.subscriber_id = unknown.subscriber_id AND s.reject_code IS NULL`,
     );
     const { rows } = await db.query<{ inserted: number; written: number; accepted: number }>(
       `WITH upserted AS (
-         INSERT INTO exposure.holdings AS h (asset_id, subscriber_id, region, records_from, records_to)
+         INSERT INTO ${TABLES.holdings} AS h (asset_id, subscriber_id, region, records_from, records_to)
          SELECT asset_id, subscriber_id, region, records_from, records_to FROM ${T} WHERE reject_code IS NULL
          ON CONFLICT (asset_id, subscriber_id) DO UPDATE SET
            region = excluded.region, records_from = excluded.records_from, records_to = excluded.records_to

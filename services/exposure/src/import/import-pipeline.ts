@@ -1,9 +1,10 @@
+import { DomainException } from '@bnp/errors';
 import { createReadStream } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import type { ClientBase } from 'pg';
 import { BinaryCopyEncoder, CopyValue } from './binary-copy';
 import { CsvParser, CsvRecord } from './csv-parser';
-import { ImportErrorCode, ImportException } from './import.exception';
+import { ImportErrorCode } from './import.exception';
 import { RejectEntry, RejectReport } from './reject-report';
 import { CsvHeader, positionalHeader, readHeader, RejectCode, RowResult } from './row-validation';
 import { createStagingTableSql, qualified, StagingTable, StagingWriter } from './staging';
@@ -98,85 +99,203 @@ const PARKED_ROW_OVERHEAD_BYTES = 200;
  * chunk, `maxInflightBatches` batches, the parked batches and the keys of one chunk. Bad rows go to the report; the
  * good ones land.
  */
-export async function runCsvImport<C extends string, TRow>(
+export function runCsvImport<C extends string, TRow>(
   db: ClientBase,
   handler: CsvImportHandler<C, TRow>,
   options: PipelineOptions,
 ): Promise<PipelineCounts> {
-  const { report } = options;
-  const batchRows = Math.min(options.batchRows ?? 1000, options.chunkRows); // a batch never spans two chunks
-  const maxInflight = options.maxInflightBatches ?? 4;
-  const encoder = new BinaryCopyEncoder(handler.staging.copyColumns);
-  const writer = new StagingWriter(db, handler.staging);
-  const counts: PipelineCounts = { rowsRead: 0, inserted: 0, updated: 0, unchanged: 0, rejected: 0 };
-  const inflight: Promise<EncodedBatch>[] = [];
-  let header: CsvHeader<C> | undefined = handler.headerless ? positionalHeader(handler.columns) : undefined;
-  let batch: Numbered<TRow>[] = [];
-  let chunk = 0;
+  return new CsvImportPipeline(db, handler, options).run();
+}
 
-  await db.query(createStagingTableSql(handler.staging));
-  await db.query(`TRUNCATE ${qualified(handler.staging)}`);
+/** One import of one file; the steps of `runCsvImport`, each a method. Not reusable: one instance per file. */
+export class CsvImportPipeline<C extends string, TRow> {
+  private readonly batchRows: number;
+  private readonly maxInflight: number;
+  private readonly maxParkedBytes: number;
+  private readonly rejectDuplicates: boolean;
+  private readonly encoder: BinaryCopyEncoder;
+  private readonly writer: StagingWriter;
+  private readonly counts: PipelineCounts = { rowsRead: 0, inserted: 0, updated: 0, unchanged: 0, rejected: 0 };
+  private header: CsvHeader<C> | undefined;
+  /** Validated rows not yet handed to `toStaging`. */
+  private batch: Numbered<TRow>[] = [];
+  /** Batches being encoded, copied in submission order. */
+  private readonly inflight: Promise<EncodedBatch>[] = [];
+  private chunk = 0;
+  // Keys staged in the current chunk, to find repeated keys in Node as rows are copied (cheaper than a GROUP BY over
+  // the staging table, and almost always empty). Rows are copied in file order, so the later line wins.
+  private readonly chunkKeys = new Map<string, number>();
+  private superseded: { line: number; by: number }[] = [];
+  // While a chunk merges, reading and encryption go on: finished batches are parked in memory (bounded) and copied
+  // once the connection is free again, so the cipher workers never wait for PostgreSQL.
+  private merging: Promise<void> | undefined;
+  private mergeFailure: unknown;
+  private parked: EncodedBatch[] = [];
+  private parkedBytes = 0;
+  private parkedRows = 0;
 
-  const reject = (entry: RejectEntry) => {
-    counts.rejected++;
-    report.add(entry);
-  };
+  constructor(
+    private readonly db: ClientBase,
+    private readonly handler: CsvImportHandler<C, TRow>,
+    private readonly options: PipelineOptions,
+  ) {
+    this.batchRows = Math.min(options.batchRows ?? 1000, options.chunkRows); // a batch never spans two chunks
+    this.maxInflight = options.maxInflightBatches ?? 4;
+    // Enough for the cipher worker to keep going through a whole subscribers merge (about 500,000 rows).
+    this.maxParkedBytes = options.maxParkedBytes ?? 256 * 1024 * 1024;
+    this.rejectDuplicates = handler.rejectDuplicateKeys ?? true;
+    this.encoder = new BinaryCopyEncoder(handler.staging.copyColumns);
+    this.writer = new StagingWriter(db, handler.staging);
+    this.header = handler.headerless ? positionalHeader(handler.columns) : undefined;
+  }
 
-  const submitBatch = () => {
-    const rows = batch;
-    batch = [];
-    const encoded = Promise.resolve(handler.toStaging(rows)).then((tuples) => ({
-      tuples: encoder.encode(tuples),
+  async run(): Promise<PipelineCounts> {
+    await this.prepareStaging();
+    await this.readFile();
+    if (this.batch.length > 0) this.submitBatch();
+    while (this.inflight.length > 0) await this.copyNextBatch();
+    await this.settleMerge();
+    const staged = await this.writer.finish();
+    if (staged > 0) await this.mergeStaged(staged);
+    await this.options.report.flush();
+    return this.counts;
+  }
+
+  private async prepareStaging(): Promise<void> {
+    await this.db.query(createStagingTableSql(this.handler.staging));
+    await this.db.query(`TRUNCATE ${qualified(this.handler.staging)}`);
+  }
+
+  /** Parses and validates the file as it streams in, never more than `maxInflight` batches ahead of the copy. */
+  private async readFile(): Promise<void> {
+    const parser = new CsvParser();
+    const decoder = new StringDecoder('utf8');
+    for await (const bytes of createReadStream(this.options.file, { highWaterMark: READ_CHUNK_BYTES })) {
+      const chunkBytes = bytes as Buffer;
+      this.options.onBytes?.(chunkBytes);
+      for (const record of parser.push(decoder.write(chunkBytes))) this.handleRecord(record);
+      await this.options.report.flush();
+      while (this.inflight.length > this.maxInflight) await this.copyNextBatch();
+    }
+    for (const record of [...parser.push(decoder.end()), ...parser.end()]) this.handleRecord(record);
+    if (this.header === undefined) {
+      throw new DomainException(ImportErrorCode.InvalidHeader, 'the file is empty: no header line');
+    }
+  }
+
+  /** The header line, or a data row: rejected with its reason, or batched for staging. */
+  private handleRecord(record: CsvRecord): void {
+    if (this.header === undefined) {
+      if (record.error !== undefined) {
+        throw new DomainException(ImportErrorCode.InvalidHeader, `line 1 (the header) is malformed: ${record.error}`);
+      }
+      this.header = readHeader(this.handler.columns, record.fields);
+      return;
+    }
+    this.counts.rowsRead++;
+    if (record.error !== undefined) {
+      this.reject({
+        line: record.line,
+        problems: [{ field: '', code: RejectCode.MalformedCsv, message: record.error }],
+      });
+      return;
+    }
+    if (record.fields.length !== this.header.width) {
+      const message = `has ${record.fields.length} fields, the header has ${this.header.width}`;
+      this.reject({ line: record.line, problems: [{ field: '', code: RejectCode.FieldCount, message }] });
+      return;
+    }
+    const result = this.handler.validate(record.fields, this.header);
+    if (!result.ok) {
+      this.reject({ line: record.line, key: result.key, problems: result.problems });
+      return;
+    }
+    this.batch.push({ line: record.line, key: result.key, row: result.row });
+    if (this.batch.length >= this.batchRows) this.submitBatch();
+  }
+
+  private reject(entry: RejectEntry): void {
+    this.counts.rejected++;
+    this.options.report.add(entry);
+  }
+
+  /** Hands the batch to `toStaging` (worker threads) and encodes the result as binary COPY tuples. */
+  private submitBatch(): void {
+    const rows = this.batch;
+    this.batch = [];
+    const encoded = Promise.resolve(this.handler.toStaging(rows)).then((tuples) => ({
+      tuples: this.encoder.encode(tuples),
       rows: tuples.length,
       lines: rows.map((row) => row.line),
       keys: rows.map((row) => row.key),
     }));
-    // Awaited in order by flushOne; this only stops a failure that happens while an earlier batch is awaited from
-    // counting as unhandled (which would crash the process before the import can clean up).
+    // Awaited in order by copyNextBatch; this only stops a failure that happens while an earlier batch is awaited
+    // from counting as unhandled (which would crash the process before the import can clean up).
     encoded.catch(() => undefined);
-    inflight.push(encoded);
-  };
+    this.inflight.push(encoded);
+  }
 
-  const handleRecord = (record: CsvRecord) => {
-    if (header === undefined) {
-      if (record.error !== undefined) {
-        throw new ImportException(ImportErrorCode.InvalidHeader, `line 1 (the header) is malformed: ${record.error}`);
-      }
-      header = readHeader(handler.columns, record.fields);
-      return;
-    }
-    counts.rowsRead++;
-    if (record.error !== undefined) {
-      reject({ line: record.line, problems: [{ field: '', code: RejectCode.MalformedCsv, message: record.error }] });
-      return;
-    }
-    if (record.fields.length !== header.width) {
-      const message = `has ${record.fields.length} fields, the header has ${header.width}`;
-      reject({ line: record.line, problems: [{ field: '', code: RejectCode.FieldCount, message }] });
-      return;
-    }
-    const result = handler.validate(record.fields, header);
-    if (!result.ok) {
-      reject({ line: record.line, key: result.key, problems: result.problems });
-      return;
-    }
-    batch.push({ line: record.line, key: result.key, row: result.row });
-    if (batch.length >= batchRows) submitBatch();
-  };
+  private async copyNextBatch(): Promise<void> {
+    if (this.mergeFailure !== undefined) await this.settleMerge(); // rethrows the merge's error
+    const next = this.inflight.shift();
+    if (next) await this.accept(await next);
+  }
 
-  // Keys staged in the current chunk, to find repeated keys in Node as rows are copied (cheaper than a GROUP BY over
-  // the staging table, and almost always empty). Rows are copied in file order, so the later line wins.
-  const rejectDuplicates = handler.rejectDuplicateKeys ?? true;
-  const chunkKeys = new Map<string, number>();
-  let superseded: { line: number; by: number }[] = [];
+  /** Copies an encoded batch into staging (or parks it while a merge holds the connection); merges a full chunk. */
+  private async accept(encoded: EncodedBatch): Promise<void> {
+    if (this.merging) {
+      this.park(encoded);
+      if (this.parkedBytes >= this.maxParkedBytes || this.parkedRows >= this.options.chunkRows)
+        await this.settleMerge();
+      return;
+    }
+    if (this.rejectDuplicates) this.trackKeys(encoded);
+    if (encoded.rows > 0) await this.writer.write(encoded.tuples, encoded.rows);
+    if (this.writer.rows >= this.options.chunkRows) {
+      const staged = await this.writer.finish();
+      const merging = this.mergeStaged(staged);
+      // Awaited by settleMerge; remembered here so the reader stops at once instead of when the parking lot is full.
+      merging.catch((error: unknown) => (this.mergeFailure ??= error));
+      this.merging = merging;
+    }
+  }
+
+  private park(encoded: EncodedBatch): void {
+    this.parked.push(encoded);
+    this.parkedBytes += encoded.tuples.length + encoded.rows * PARKED_ROW_OVERHEAD_BYTES;
+    this.parkedRows += encoded.rows;
+  }
+
+  /** Remembers the chunk's keys; a key seen before makes its earlier line a duplicate of this one. */
+  private trackKeys(encoded: EncodedBatch): void {
+    encoded.keys.forEach((key, i) => {
+      const line = encoded.lines[i] as number;
+      const earlier = this.chunkKeys.get(key);
+      if (earlier !== undefined) this.superseded.push({ line: earlier, by: line });
+      this.chunkKeys.set(key, line);
+    });
+  }
+
+  /** Waits for the running merge, then copies what was parked meanwhile (which may start the next merge). */
+  private async settleMerge(): Promise<void> {
+    while (this.merging) {
+      await this.merging;
+      this.merging = undefined;
+      const batches = this.parked.splice(0);
+      this.parkedBytes = 0;
+      this.parkedRows = 0;
+      for (const encoded of batches) await this.accept(encoded);
+    }
+  }
 
   /** Checks and merges what the writer staged; the COPY must be finished (one connection does one thing at a time). */
-  const mergeStaged = async (staged: number) => {
-    chunk++;
+  private async mergeStaged(staged: number): Promise<void> {
+    const { db, handler } = this;
+    this.chunk++;
     const started = performance.now();
-    const duplicates = superseded;
-    superseded = [];
-    chunkKeys.clear();
+    const duplicates = this.superseded;
+    this.superseded = [];
+    this.chunkKeys.clear();
     // Autovacuum never analyzes TEMP tables: without statistics the planner guesses the staging table's size.
     if (handler.analyzeStaging ?? true) await db.query(`ANALYZE ${qualified(handler.staging)}`);
     await db.query('BEGIN');
@@ -189,7 +308,19 @@ export async function runCsvImport<C extends string, TRow>(
       await db.query('ROLLBACK').catch(() => undefined);
       throw error;
     }
-    for (const entry of result.rejects) reject(entry);
+    this.count(result);
+    await db.query(`TRUNCATE ${qualified(handler.staging)}`);
+    this.options.onChunkMerged?.({
+      chunk: this.chunk,
+      rowsRead: this.counts.rowsRead,
+      staged,
+      mergeSeconds: (performance.now() - started) / 1000,
+    });
+  }
+
+  private count(result: ChunkResult): void {
+    const { counts } = this;
+    for (const entry of result.rejects) this.reject(entry);
     counts.inserted += result.inserted;
     counts.updated += result.updated;
     counts.unchanged += result.unchanged;
@@ -198,86 +329,7 @@ export async function runCsvImport<C extends string, TRow>(
       counts.persons.inserted += result.persons.inserted;
       counts.persons.updated += result.persons.updated;
     }
-    await db.query(`TRUNCATE ${qualified(handler.staging)}`);
-    options.onChunkMerged?.({
-      chunk,
-      rowsRead: counts.rowsRead,
-      staged,
-      mergeSeconds: (performance.now() - started) / 1000,
-    });
-  };
-
-  // While a chunk merges, reading and encryption go on: finished batches are parked in memory (bounded) and copied
-  // once the connection is free again, so the cipher workers never wait for PostgreSQL.
-  let merging: Promise<void> | undefined;
-  let mergeFailure: unknown;
-  const parked: EncodedBatch[] = [];
-  let parkedBytes = 0;
-  let parkedRows = 0;
-  // Enough for the cipher worker to keep going through a whole subscribers merge (about 500,000 rows).
-  const maxParkedBytes = options.maxParkedBytes ?? 256 * 1024 * 1024;
-
-  const accept = async (encoded: EncodedBatch): Promise<void> => {
-    if (merging) {
-      parked.push(encoded);
-      parkedBytes += encoded.tuples.length + encoded.rows * PARKED_ROW_OVERHEAD_BYTES;
-      parkedRows += encoded.rows;
-      if (parkedBytes >= maxParkedBytes || parkedRows >= options.chunkRows) await settleMerge();
-      return;
-    }
-    if (rejectDuplicates) {
-      encoded.keys.forEach((key, i) => {
-        const line = encoded.lines[i] as number;
-        const earlier = chunkKeys.get(key);
-        if (earlier !== undefined) superseded.push({ line: earlier, by: line });
-        chunkKeys.set(key, line);
-      });
-    }
-    if (encoded.rows > 0) await writer.write(encoded.tuples, encoded.rows);
-    if (writer.rows >= options.chunkRows) {
-      const staged = await writer.finish();
-      merging = mergeStaged(staged);
-      // Awaited by settleMerge; remembered here so the reader stops at once instead of when the parking lot is full.
-      merging.catch((error: unknown) => (mergeFailure ??= error));
-    }
-  };
-
-  const settleMerge = async (): Promise<void> => {
-    while (merging) {
-      await merging;
-      merging = undefined;
-      const batches = parked.splice(0);
-      parkedBytes = 0;
-      parkedRows = 0;
-      for (const encoded of batches) await accept(encoded);
-    }
-  };
-
-  const flushOne = async () => {
-    if (mergeFailure !== undefined) await settleMerge(); // rethrows the merge's error
-    const next = inflight.shift();
-    if (next) await accept(await next);
-  };
-
-  const parser = new CsvParser();
-  const decoder = new StringDecoder('utf8');
-  for await (const bytes of createReadStream(options.file, { highWaterMark: READ_CHUNK_BYTES })) {
-    const chunkBytes = bytes as Buffer;
-    options.onBytes?.(chunkBytes);
-    for (const record of parser.push(decoder.write(chunkBytes))) handleRecord(record);
-    await report.flush();
-    while (inflight.length > maxInflight) await flushOne();
   }
-  for (const record of [...parser.push(decoder.end()), ...parser.end()]) handleRecord(record);
-  if (header === undefined)
-    throw new ImportException(ImportErrorCode.InvalidHeader, 'the file is empty: no header line');
-  if (batch.length > 0) submitBatch();
-  while (inflight.length > 0) await flushOne();
-  await settleMerge();
-  const staged = await writer.finish();
-  if (staged > 0) await mergeStaged(staged);
-  await report.flush();
-  return counts;
 }
 
 /** Marks earlier lines of a repeated key as DUPLICATE_KEY rejects (their key is reported by the handler). */

@@ -1,3 +1,4 @@
+import type { DomainException } from '@bnp/errors';
 /** Why an import stopped before processing its file. Bad rows are not exceptions: they go to the rejects report. */
 export enum ImportErrorCode {
   /** The header is missing, repeats a column, lacks one or has one this kind does not know. */
@@ -12,12 +13,5 @@ export enum ImportErrorCode {
   KeysMissing = 'KEYS_MISSING',
 }
 
-export class ImportException extends Error {
-  constructor(
-    public readonly code: ImportErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ImportException';
-  }
-}
+/** The import context's domain exception: ImportErrorCode decides what each transport does with it. */
+export type ImportException = DomainException<ImportErrorCode>;

@@ -1,9 +1,10 @@
+import { DomainException } from '@bnp/errors';
 import { basename } from 'node:path';
 import { Client } from 'pg';
 import { CipherWorkerPool, KeyRing } from '@bnp/pii';
 import { AssetImport } from './asset-import';
 import { HoldingImport } from './holding-import';
-import { ImportErrorCode, ImportException } from './import.exception';
+import { ImportErrorCode } from './import.exception';
 import { ChunkProgress, PipelineCounts, runCsvImport } from './import-pipeline';
 import { RejectReport } from './reject-report';
 import { ScopeListKind } from './row-validation';
@@ -90,7 +91,7 @@ export class DirectoryImportService {
       await db.query(`SET work_mem = '128MB'`);
       const { rows } = await db.query<{ locked: boolean }>(IMPORT_LOCK_SQL);
       if (!rows[0]?.locked) {
-        throw new ImportException(
+        throw new DomainException(
           ImportErrorCode.ImportRunning,
           'another directory import is running; try again when it ends',
         );
@@ -141,7 +142,7 @@ export class DirectoryImportService {
             onBytes: (chunk) => handler.hashBytes(chunk),
           });
           if (!handler.outcome) {
-            throw new ImportException(
+            throw new DomainException(
               ImportErrorCode.EmptyList,
               `scope list ${list.listId} has no valid entry (${counts.rejected} rejected line(s)); nothing was stored`,
             );
@@ -172,7 +173,7 @@ export class DirectoryImportService {
   private createPool(what: string): CipherWorkerPool {
     const keys = this.deps.keys;
     if (!keys) {
-      throw new ImportException(
+      throw new DomainException(
         ImportErrorCode.KeysMissing,
         `${what} need PII_ENCRYPTION_KEYS, PII_ACTIVE_KEY_ID and PII_BLIND_INDEX_KEY`,
       );

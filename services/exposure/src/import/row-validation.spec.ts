@@ -1,6 +1,7 @@
 import { LineType, PiiCategory, Region } from '@bnp/contracts';
 import { AccountStatus } from '../directory/directory.enums';
-import { ImportErrorCode, ImportException } from './import.exception';
+import { DomainException } from '@bnp/errors';
+import { ImportErrorCode, type ImportException } from './import.exception';
 import {
   ASSET_COLUMNS,
   HOLDING_COLUMNS,
@@ -47,7 +48,7 @@ describe(readHeader.name, () => {
 
   it('names missing, unknown and repeated columns', () => {
     const attempt = () => readHeader(ASSET_COLUMNS, ['asset_id', 'asset_id', 'categories', 'owner']);
-    expect(attempt).toThrow(ImportException);
+    expect(attempt).toThrow(DomainException);
     expect(attempt).toThrow(
       /missing column\(s\) owning_system, description; unknown column\(s\) owner; repeated column\(s\) asset_id/,
     );

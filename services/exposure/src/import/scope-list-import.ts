@@ -1,13 +1,15 @@
+import { DomainException } from '@bnp/errors';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import type { ClientBase } from 'pg';
 import { ListKind } from '@bnp/contracts';
 import { CipherWorkerPool } from '@bnp/pii';
 import { CopyValue } from './binary-copy';
-import { ImportErrorCode, ImportException } from './import.exception';
+import { ImportErrorCode } from './import.exception';
 import { ChunkResult, CsvImportHandler, Numbered } from './import-pipeline';
 import { CsvHeader, parseScopeListValue, RowResult, ScopeListKind } from './row-validation';
 import { qualified, StagingTable } from './staging';
+import { TABLES } from '../schema';
 
 const STAGING: StagingTable = {
   name: 'import_scope_list',
@@ -89,14 +91,14 @@ export class ScopeListImport implements CsvImportHandler<'value', string> {
 
   async mergeChunk(db: ClientBase): Promise<ChunkResult> {
     // Fails on the primary key if another session created the list meanwhile: never two lists under one id.
-    await db.query('INSERT INTO exposure.scope_lists (list_id, sha256, kind, entries) VALUES ($1, $2, $3, 0)', [
+    await db.query(`INSERT INTO ${TABLES.scope_lists} (list_id, sha256, kind, entries) VALUES ($1, $2, $3, 0)`, [
       this.listId,
       this.sha256,
       LIST_KINDS[this.kind],
     ]);
     const { rows } = await db.query<{ entries: number; accepted: number }>(
       `WITH inserted AS (
-         INSERT INTO exposure.scope_list_entries (list_id, value)
+         INSERT INTO ${TABLES.scope_list_entries} (list_id, value)
          SELECT DISTINCT $1::text, value FROM ${T} WHERE reject_code IS NULL
          ON CONFLICT DO NOTHING
          RETURNING 1
@@ -106,13 +108,13 @@ export class ScopeListImport implements CsvImportHandler<'value', string> {
       [this.listId],
     );
     const { entries = 0, accepted = 0 } = rows[0] ?? {};
-    await db.query('UPDATE exposure.scope_lists SET entries = $2 WHERE list_id = $1', [this.listId, entries]);
+    await db.query(`UPDATE ${TABLES.scope_lists} SET entries = $2 WHERE list_id = $1`, [this.listId, entries]);
     const match =
       this.kind === 'msisdns'
-        ? `SELECT 1 FROM exposure.subscribers s WHERE s.msisdn_bidx = decode(e.value, 'hex')`
-        : `SELECT 1 FROM exposure.subscribers s WHERE s.subscriber_id = e.value`;
+        ? `SELECT 1 FROM ${TABLES.subscribers} s WHERE s.msisdn_bidx = decode(e.value, 'hex')`
+        : `SELECT 1 FROM ${TABLES.subscribers} s WHERE s.subscriber_id = e.value`;
     const unknown = await db.query<{ count: number }>(
-      `SELECT count(*)::int AS count FROM exposure.scope_list_entries e WHERE e.list_id = $1 AND NOT EXISTS (${match})`,
+      `SELECT count(*)::int AS count FROM ${TABLES.scope_list_entries} e WHERE e.list_id = $1 AND NOT EXISTS (${match})`,
       [this.listId],
     );
     this.outcome = { entries, duplicates: accepted - entries, notInDirectory: unknown.rows[0]?.count ?? 0 };
@@ -122,7 +124,7 @@ export class ScopeListImport implements CsvImportHandler<'value', string> {
 
 export async function findScopeList(db: ClientBase, listId: string): Promise<ExistingScopeList | undefined> {
   const { rows } = await db.query<ExistingScopeList>(
-    'SELECT sha256, kind, entries FROM exposure.scope_lists WHERE list_id = $1',
+    `SELECT sha256, kind, entries FROM ${TABLES.scope_lists} WHERE list_id = $1`,
     [listId],
   );
   return rows[0];
@@ -137,7 +139,7 @@ export async function sha256OfFile(file: string): Promise<string> {
 
 export function assertSameList(listId: string, kind: ScopeListKind, existing: ExistingScopeList, sha256: string): void {
   if (existing.sha256 !== sha256 || existing.kind !== Number(LIST_KINDS[kind])) {
-    throw new ImportException(
+    throw new DomainException(
       ImportErrorCode.ListIdTaken,
       `scope list ${listId} was already imported from a different file (sha256 ${existing.sha256}); ` +
         'list ids are immutable because breach events reference them: choose a new --list-id',

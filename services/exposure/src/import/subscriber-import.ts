@@ -15,6 +15,7 @@ import {
   validateSubscriberRow,
 } from './row-validation';
 import { qualified, StagingTable } from './staging';
+import { TABLES } from '../schema';
 
 const STAGING: StagingTable = {
   name: 'import_subscribers',
@@ -120,7 +121,7 @@ export class SubscriberImport implements CsvImportHandler<SubscriberColumn, Subs
    */
   async keepStoredPersons(db: ClientBase): Promise<void> {
     await db.query(
-      `UPDATE ${T} s SET keep_person = true WHERE EXISTS (SELECT 1 FROM exposure.persons p WHERE p.cnic_bidx = s.cnic_bidx)`,
+      `UPDATE ${T} s SET keep_person = true WHERE EXISTS (SELECT 1 FROM ${TABLES.persons} p WHERE p.cnic_bidx = s.cnic_bidx)`,
     );
   }
 
@@ -159,17 +160,17 @@ candidates AS (
   SELECT msisdn_bidx FROM claims GROUP BY msisdn_bidx HAVING count(*) > 1
   UNION
   SELECT c.msisdn_bidx FROM claims c
-  JOIN exposure.subscribers d ON d.msisdn_bidx = c.msisdn_bidx AND d.account_status <> ${FORMER}
+  JOIN ${TABLES.subscribers} d ON d.msisdn_bidx = c.msisdn_bidx AND d.account_status <> ${FORMER}
   WHERE d.subscriber_id <> c.subscriber_id
 ),
 contenders AS (
   SELECT d.msisdn_bidx, d.subscriber_id, NULL::int AS line, 0 AS priority
-  FROM exposure.subscribers d JOIN candidates USING (msisdn_bidx)
+  FROM ${TABLES.subscribers} d JOIN candidates USING (msisdn_bidx)
   WHERE d.account_status <> ${FORMER}
     AND NOT EXISTS (SELECT 1 FROM ${T} s WHERE s.subscriber_id = d.subscriber_id AND s.reject_code IS NULL)
   UNION ALL
   SELECT c.msisdn_bidx, c.subscriber_id, c.line,
-         CASE WHEN EXISTS (SELECT 1 FROM exposure.subscribers d
+         CASE WHEN EXISTS (SELECT 1 FROM ${TABLES.subscribers} d
                            WHERE d.subscriber_id = c.subscriber_id AND d.msisdn_bidx = c.msisdn_bidx
                              AND d.account_status <> ${FORMER}) THEN 1 ELSE 2 END
   FROM claims c JOIN candidates USING (msisdn_bidx)
@@ -214,7 +215,7 @@ latest_email AS (
   ORDER BY cnic_bidx, line DESC
 ),
 upserted AS (
-  INSERT INTO exposure.persons AS p
+  INSERT INTO ${TABLES.persons} AS p
     (person_id, cnic_bidx, cnic_enc, name_enc, email_enc, email_bidx, email_masked, language, updated_at)
   SELECT ${uuidV7Sql('$1', 'row_number() OVER ()')}, l.cnic_bidx, l.cnic_enc, l.name_enc, e.email_enc, e.email_bidx, e.email_masked, l.language, now()
   FROM latest l LEFT JOIN latest_email e USING (cnic_bidx)
@@ -239,8 +240,8 @@ SELECT count(*) FILTER (WHERE d.subscriber_id IS NULL)::int AS inserted,
              <> (p.person_id, s.msisdn_bidx, s.region, s.line_type, s.account_status))::int AS updated,
        count(*)::int AS accepted
 FROM ${T} s
-JOIN exposure.persons p ON p.cnic_bidx = s.cnic_bidx
-LEFT JOIN exposure.subscribers d ON d.subscriber_id = s.subscriber_id
+JOIN ${TABLES.persons} p ON p.cnic_bidx = s.cnic_bidx
+LEFT JOIN ${TABLES.subscribers} d ON d.subscriber_id = s.subscriber_id
 WHERE s.reject_code IS NULL`;
 
 /**
@@ -250,19 +251,19 @@ WHERE s.reject_code IS NULL`;
  * only change is becoming FORMER is already final here).
  */
 const RELEASE_NUMBERS_SQL = `
-UPDATE exposure.subscribers d SET account_status = ${FORMER}, updated_at = now()
+UPDATE ${TABLES.subscribers} d SET account_status = ${FORMER}, updated_at = now()
 FROM ${T} s
 WHERE s.reject_code IS NULL AND s.subscriber_id = d.subscriber_id AND d.account_status <> ${FORMER}
   AND (s.account_status = ${FORMER} OR s.msisdn_bidx <> d.msisdn_bidx)`;
 
 /** Identical rows are skipped and an unchanged number keeps its envelope: a re-import leaves rows byte for byte. */
 const UPSERT_SUBSCRIBERS_SQL = `
-INSERT INTO exposure.subscribers AS d
+INSERT INTO ${TABLES.subscribers} AS d
   (subscriber_id, person_id, msisdn_enc, msisdn_bidx, msisdn_masked, region, line_type, account_status, updated_at)
 SELECT s.subscriber_id, p.person_id, s.msisdn_enc, s.msisdn_bidx, s.msisdn_masked, s.region, s.line_type,
        s.account_status, now()
 FROM ${T} s
-JOIN exposure.persons p ON p.cnic_bidx = s.cnic_bidx
+JOIN ${TABLES.persons} p ON p.cnic_bidx = s.cnic_bidx
 WHERE s.reject_code IS NULL
 ON CONFLICT (subscriber_id) DO UPDATE SET
   person_id = excluded.person_id,

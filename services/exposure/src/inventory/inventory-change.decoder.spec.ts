@@ -1,3 +1,4 @@
+import { DomainException } from '@bnp/errors';
 import { create, type MessageInitShape } from '@bufbuild/protobuf';
 import { TimestampSchema, timestampFromDate, timestampFromMs } from '@bufbuild/protobuf/wkt';
 import {
@@ -13,7 +14,7 @@ import type { InboundMessage } from '@bnp/messaging';
 import { AccountStatus } from '../directory/directory.enums';
 import { categoryMask } from '../policy/categories';
 import { InventoryChangeDecoder } from './inventory-change.decoder';
-import { InventoryErrorCode, InventoryException } from './inventory.exception';
+import { InventoryErrorCode } from './inventory.exception';
 
 type EventInit = Omit<MessageInitShape<typeof InventoryChangedSchema>, '$typeName'>;
 
@@ -65,7 +66,7 @@ function refusal(decode: () => unknown): { code: InventoryErrorCode; message: st
   try {
     decode();
   } catch (error) {
-    if (error instanceof InventoryException) return { code: error.code, message: error.message };
+    if (DomainException.is(error, InventoryErrorCode)) return { code: error.code, message: error.message };
     throw error;
   }
   throw new Error('the change was accepted');

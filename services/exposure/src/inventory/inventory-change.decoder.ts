@@ -1,3 +1,4 @@
+import { DomainException } from '@bnp/errors';
 import type { Timestamp } from '@bufbuild/protobuf/wkt';
 import {
   AccountStatus as ProtoAccountStatus,
@@ -25,7 +26,7 @@ import {
   type RowResult,
 } from '../import/row-validation';
 import type { ChangeVersion, InventoryChange } from './inventory-change';
-import { InventoryErrorCode, InventoryException, inventoryCodeOf } from './inventory.exception';
+import { InventoryErrorCode, inventoryCodeOf } from './inventory.exception';
 
 /** How far ahead of our clock occurred_at may be. A change from the far future would freeze what it names. */
 export const MAX_CLOCK_SKEW_MS = 15 * 60_000;
@@ -46,13 +47,13 @@ export class InventoryChangeDecoder {
 
   decode(message: InboundMessage): InventoryChange {
     if (!message.value || message.value.length === 0) {
-      throw new InventoryException(InventoryErrorCode.MalformedChange, 'empty message value');
+      throw new DomainException(InventoryErrorCode.MalformedChange, 'empty message value');
     }
     let event: InventoryChanged;
     try {
       event = decodeBinary(InventoryChangedSchema, message.value);
     } catch (error) {
-      throw new InventoryException(InventoryErrorCode.MalformedChange, redactPiiInText((error as Error).message));
+      throw new DomainException(InventoryErrorCode.MalformedChange, redactPiiInText((error as Error).message));
     }
     const version = this.version(event);
     // Free text from the producer, logged with the change: masked like any text that may hold identifiers.
@@ -60,7 +61,7 @@ export class InventoryChangeDecoder {
     const change = event.change;
     switch (change.case) {
       case undefined:
-        throw new InventoryException(InventoryErrorCode.MalformedChange, 'the event carries no change');
+        throw new DomainException(InventoryErrorCode.MalformedChange, 'the event carries no change');
       case 'subscriberUpserted': {
         const value = change.value;
         const subscriber = accepted(
@@ -158,8 +159,8 @@ function enumName(values: Record<number, string>, value: number): string {
 function accepted<T>(where: string, result: RowResult<T>): T {
   if (result.ok) return result.row;
   const [first] = result.problems;
-  if (!first) throw new InventoryException(InventoryErrorCode.MalformedChange, `${where} was refused`);
-  throw new InventoryException(
+  if (!first) throw new DomainException(InventoryErrorCode.MalformedChange, `${where} was refused`);
+  throw new DomainException(
     inventoryCodeOf(first.code),
     result.problems.map((problem: RowProblem) => `${where}.${problem.field} ${problem.message}`).join('; '),
   );
@@ -172,14 +173,14 @@ function id(field: string, value: string): string {
     return parseId(trimmed);
   } catch (error) {
     if (error instanceof FieldProblem)
-      throw new InventoryException(inventoryCodeOf(error.code), `${field} ${error.message}`);
+      throw new DomainException(inventoryCodeOf(error.code), `${field} ${error.message}`);
     throw error;
   }
 }
 
 function checkKey(key: string | null, expected: string, field: string): void {
   if (key !== expected) {
-    throw new InventoryException(InventoryErrorCode.KeyMismatch, `the message key must be the change's ${field}`);
+    throw new DomainException(InventoryErrorCode.KeyMismatch, `the message key must be the change's ${field}`);
   }
 }
 
@@ -194,9 +195,9 @@ function isoMicros(timestamp: Timestamp, field: string): string {
 }
 
 function missing(field: string): never {
-  throw new InventoryException(InventoryErrorCode.MissingField, `${field} is required`);
+  throw new DomainException(InventoryErrorCode.MissingField, `${field} is required`);
 }
 
 function invalid(reason: string): never {
-  throw new InventoryException(InventoryErrorCode.InvalidField, reason);
+  throw new DomainException(InventoryErrorCode.InvalidField, reason);
 }

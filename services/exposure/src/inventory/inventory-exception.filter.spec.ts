@@ -1,8 +1,9 @@
+import { DomainException } from '@bnp/errors';
 import type { ArgumentsHost } from '@nestjs/common';
 import { lastValueFrom } from 'rxjs';
 import { FailureDisposition, MessageFailure } from '@bnp/messaging';
 import { InventoryKafkaExceptionFilter } from './inventory-exception.filter';
-import { InventoryErrorCode, InventoryException } from './inventory.exception';
+import { InventoryErrorCode } from './inventory.exception';
 
 async function failureOf(exception: unknown): Promise<unknown> {
   const sut = new InventoryKafkaExceptionFilter();
@@ -19,7 +20,7 @@ describe(InventoryKafkaExceptionFilter.name, () => {
     InventoryErrorCode.InvalidEmail,
     InventoryErrorCode.KeyMismatch,
   ])('dead-letters %s at once', async (code) => {
-    const failure = await failureOf(new InventoryException(code, 'why'));
+    const failure = await failureOf(new DomainException(code, 'why'));
     expect(failure).toBeInstanceOf(MessageFailure);
     expect(failure).toMatchObject({ disposition: FailureDisposition.DeadLetter, code, message: 'why' });
   });
@@ -30,7 +31,7 @@ describe(InventoryKafkaExceptionFilter.name, () => {
     InventoryErrorCode.NumberInUse,
     InventoryErrorCode.ImportRunning,
   ])('retries %s (another change may settle it), keeping the code for the dead-letter topic', async (code) => {
-    expect(await failureOf(new InventoryException(code, 'why'))).toMatchObject({
+    expect(await failureOf(new DomainException(code, 'why'))).toMatchObject({
       disposition: FailureDisposition.Retry,
       code,
     });

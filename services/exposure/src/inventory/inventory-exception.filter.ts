@@ -1,12 +1,13 @@
+import { DomainException } from '@bnp/errors';
 import { Catch } from '@nestjs/common';
 import { KafkaExceptionFilter, MessageFailure } from '@bnp/messaging';
-import { InventoryErrorCode, InventoryException } from './inventory.exception';
+import { InventoryErrorCode } from './inventory.exception';
 
 /** Maps inventory change failures to what the Kafka consumer does with the message. */
 @Catch()
 export class InventoryKafkaExceptionFilter extends KafkaExceptionFilter {
   protected override toFailure(exception: unknown): unknown {
-    if (!(exception instanceof InventoryException)) return exception; // the consumer retries unknown errors
+    if (!DomainException.is(exception, InventoryErrorCode)) return exception; // the consumer retries unknown errors
     switch (exception.code) {
       case InventoryErrorCode.MalformedChange:
       case InventoryErrorCode.MissingField:

@@ -1,3 +1,4 @@
+import type { DomainException } from '@bnp/errors';
 import { RejectCode } from '../import/row-validation';
 
 /** Why an inventory change was not applied. Each code decides what the consumer does (see the filter). */
@@ -21,15 +22,8 @@ export enum InventoryErrorCode {
   ImportRunning = 'IMPORT_RUNNING',
 }
 
-export class InventoryException extends Error {
-  constructor(
-    public readonly code: InventoryErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'InventoryException';
-  }
-}
+/** The inventory context's domain exception: InventoryErrorCode decides what each transport does with it. */
+export type InventoryException = DomainException<InventoryErrorCode>;
 
 /** The reason code of a change refused by the CSV import's validation or merge checks (the same rules). */
 export function inventoryCodeOf(code: RejectCode): InventoryErrorCode {

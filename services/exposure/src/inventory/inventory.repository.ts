@@ -13,6 +13,7 @@ import { SubscriberImport } from '../import/subscriber-import';
 import type { ChangeVersion } from './inventory-change';
 import { InventoryRowCipher } from './inventory-row-cipher';
 import type { VersionedKind } from './inventory-version.entity';
+import { TABLES } from '../schema';
 
 /** `claimed`: the change is the newest for what it names; otherwise the stored one is this change or a newer one. */
 export type VersionClaim = 'claimed' | 'duplicate' | 'stale';
@@ -70,7 +71,7 @@ export class InventoryTransaction {
    */
   async claim(kind: VersionedKind, entityId: string, version: ChangeVersion): Promise<VersionClaim> {
     const claimed = await this.db.query(
-      `INSERT INTO exposure.inventory_versions AS v (kind, entity_id, occurred_at, event_id)
+      `INSERT INTO ${TABLES.inventory_versions} AS v (kind, entity_id, occurred_at, event_id)
        VALUES ($1, $2, $3::timestamptz, $4)
        ON CONFLICT (kind, entity_id) DO UPDATE
          SET occurred_at = excluded.occurred_at, event_id = excluded.event_id, updated_at = now()
@@ -81,7 +82,7 @@ export class InventoryTransaction {
     if ((claimed.rowCount ?? 0) > 0) return 'claimed';
     const { rows } = await this.db.query<{ same: boolean }>(
       `SELECT (event_id = $3 AND occurred_at = $4::timestamptz) AS same
-       FROM exposure.inventory_versions WHERE kind = $1 AND entity_id = $2`,
+       FROM ${TABLES.inventory_versions} WHERE kind = $1 AND entity_id = $2`,
       [kind, entityId, version.eventId, version.occurredAt],
     );
     return rows[0]?.same ? 'duplicate' : 'stale';
@@ -105,9 +106,9 @@ export class InventoryTransaction {
   /** The subscription leaves the current-holder index; its number and records stay (former holders were exposed too). */
   async closeSubscriber(subscriberId: string): Promise<CloseOutcome> {
     const { rows } = await this.db.query<{ status: number }>(
-      `WITH target AS (SELECT subscriber_id, account_status FROM exposure.subscribers WHERE subscriber_id = $1 FOR UPDATE),
+      `WITH target AS (SELECT subscriber_id, account_status FROM ${TABLES.subscribers} WHERE subscriber_id = $1 FOR UPDATE),
        closed AS (
-         UPDATE exposure.subscribers d SET account_status = ${FORMER}, updated_at = now()
+         UPDATE ${TABLES.subscribers} d SET account_status = ${FORMER}, updated_at = now()
          FROM target c WHERE d.subscriber_id = c.subscriber_id AND c.account_status <> ${FORMER}
          RETURNING 1
        )
@@ -124,7 +125,7 @@ export class InventoryTransaction {
   }
 
   async removeHolding(assetId: string, subscriberId: string): Promise<boolean> {
-    const deleted = await this.db.query('DELETE FROM exposure.holdings WHERE asset_id = $1 AND subscriber_id = $2', [
+    const deleted = await this.db.query(`DELETE FROM ${TABLES.holdings} WHERE asset_id = $1 AND subscriber_id = $2`, [
       assetId,
       subscriberId,
     ]);

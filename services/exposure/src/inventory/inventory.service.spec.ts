@@ -1,10 +1,11 @@
+import { DomainException } from '@bnp/errors';
 import pino from 'pino';
 import { ClosureReason, LineType, Region } from '@bnp/contracts';
 import { AccountStatus } from '../directory/directory.enums';
 import type { ChunkResult } from '../import/import-pipeline';
 import { RejectCode } from '../import/row-validation';
 import type { InventoryChange } from './inventory-change';
-import { InventoryErrorCode, InventoryException } from './inventory.exception';
+import { InventoryErrorCode } from './inventory.exception';
 import type { InventoryRepository, InventoryTransaction, VersionClaim } from './inventory.repository';
 import { InventoryService } from './inventory.service';
 
@@ -62,7 +63,7 @@ async function refusal(promise: Promise<unknown>): Promise<InventoryErrorCode> {
     () => undefined,
     (caught: unknown) => caught,
   );
-  if (error instanceof InventoryException) return error.code;
+  if (DomainException.is(error, InventoryErrorCode)) return error.code;
   throw new Error(`expected an InventoryException, got ${String(error)}`);
 }
 

@@ -1,3 +1,4 @@
+import { DomainException } from '@bnp/errors';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { ClosureReason } from '@bnp/contracts';
@@ -5,7 +6,7 @@ import { LOGGER } from '@bnp/observability';
 import type { ChunkResult } from '../import/import-pipeline';
 import type { InventoryChange } from './inventory-change';
 import type { VersionedKind } from './inventory-version.entity';
-import { InventoryErrorCode, InventoryException, inventoryCodeOf } from './inventory.exception';
+import { InventoryErrorCode, inventoryCodeOf } from './inventory.exception';
 import { InventoryRepository, type InventoryTransaction } from './inventory.repository';
 
 /** `duplicate`: this very change was applied before; `stale`: a newer change to the same thing was. */
@@ -27,7 +28,7 @@ export class InventoryService {
   async apply(change: InventoryChange): Promise<InventoryOutcome> {
     const outcome = await this.inventory.inTransaction(async (tx) => {
       if (!(await tx.holdOffImport())) {
-        throw new InventoryException(InventoryErrorCode.ImportRunning, 'a bulk directory import is running');
+        throw new DomainException(InventoryErrorCode.ImportRunning, 'a bulk directory import is running');
       }
       const [kind, entityId] = versionedEntity(change);
       const claim = await tx.claim(kind, entityId, change);
@@ -60,7 +61,7 @@ export class InventoryService {
       case 'subscriber-closed': {
         const closed = await tx.closeSubscriber(change.subscriberId);
         if (closed === 'unknown') {
-          throw new InventoryException(
+          throw new DomainException(
             InventoryErrorCode.UnknownSubscriber,
             `subscriber ${change.subscriberId} is not in the directory (${ClosureReason[change.reason]})`,
           );
@@ -99,5 +100,5 @@ function versionedEntity(change: InventoryChange): [VersionedKind, string] {
 /** The import's set-based checks refused the row: the change is refused with the same code and reason. */
 function refuseRejects(result: ChunkResult): void {
   const problem = result.rejects[0]?.problems[0];
-  if (problem) throw new InventoryException(inventoryCodeOf(problem.code), `${problem.field} ${problem.message}`);
+  if (problem) throw new DomainException(inventoryCodeOf(problem.code), `${problem.field} ${problem.message}`);
 }

@@ -1,77 +1,21 @@
-import { timestampFromDate, type Timestamp } from '@bufbuild/protobuf/wkt';
+import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import type { Kafka } from 'kafkajs';
 import type { Pool, QueryResultRow } from 'pg';
 import type { Logger } from 'pino';
 import { Topics } from '@bnp/contracts';
 import { RenewingProducer } from '@bnp/messaging';
 import { NotifiedLoop, inPgTransaction } from '@bnp/persistence';
-import { AccountStatus } from '../directory/directory.enums';
-import { categoriesOf } from '../policy/categories';
 import type { RiskPolicy } from '../policy/risk-policy';
 import {
-  encodePersonExposed,
-  type PersonExposedFields,
-  type PersonExposedSubscription,
-} from './person-exposed.encoder';
-
-const EMPTY = new Uint8Array();
-const FORMER = Number(AccountStatus.Former);
-
-/** An event row; what every event of a revision shares (policy version, dry run) comes from the revision. */
-interface EventHead {
-  id: string;
-  person_id: string;
-  exposure_id: string;
-  change: number;
-  categories: number;
-  new_categories: number;
-  tier: number;
-  policy_rule: string;
-  subscriber_ids: string[];
-  notice_already_sent: boolean;
-}
-
-interface PersonRow {
-  person_id: string;
-  email_enc: Buffer | null;
-  email_masked: string | null;
-  language: string;
-}
-
-interface SubscriberRow {
-  subscriber_id: string;
-  msisdn_enc: Buffer;
-  msisdn_masked: string;
-  account_status: number;
-  line_type: number;
-}
-
-/** A batch of event rows with the directory rows they name, looked up at publish time. */
-interface DirectoryBatch {
-  events: EventHead[];
-  personById: Map<string, PersonRow>;
-  subscriberById: Map<string, SubscriberRow>;
-}
-
-/** A released revision whose events are not all acknowledged yet, with what every event of it shares. */
-interface PendingRevision {
-  incidentId: string;
-  revision: number;
-  /** The highest event id the broker acknowledged. */
-  cursor: string;
-  published: number;
-  policyVersion: string;
-  dryRun: boolean;
-  detectedAt: Timestamp;
-  occurredTo: Timestamp;
-  jurisdiction: string;
-  attackVectors: number[];
-}
-
-interface Batch {
-  lastId: string;
-  messages: { key: string; value: Buffer }[];
-}
+  encodeBatch,
+  type Batch,
+  type DirectoryBatch,
+  type EventHead,
+  type PendingRevision,
+  type PersonRow,
+  type SubscriberRow,
+} from './exposure-event.batch';
+import { TABLES } from '../schema';
 
 /** At most this many batches of one revision per turn, so the revisions of other incidents take turns. */
 const MAX_BATCHES_PER_TURN = 20;
@@ -156,7 +100,7 @@ export class ExposureEventRelay {
       `SELECT * FROM (
          SELECT DISTINCT ON (r."incident_id") r."incident_id", r."revision", r."fanout_cursor", r."published_events",
                 r."policy_version", r."dry_run", r."detected_at", r."occurred_to", r."jurisdiction", r."attack_vectors", r."released_at"
-         FROM "exposure"."revisions" r JOIN "exposure"."incidents" i ON i."incident_id" = r."incident_id"
+         FROM ${TABLES.revisions} r JOIN ${TABLES.incidents} i ON i."incident_id" = r."incident_id"
          WHERE r."status" = 'RELEASED' AND r."fanned_out_at" IS NULL AND NOT i."paused"
          ORDER BY r."incident_id", r."revision") AS "oldest"
        ORDER BY "released_at", "incident_id"`,
@@ -204,7 +148,7 @@ export class ExposureEventRelay {
         await readAhead();
         const next = ahead.shift();
         if (!next || !this.running) break;
-        const batch = this.encode(await next, revision);
+        const batch = encodeBatch(await next, revision, this.policy);
         await sending;
         // Checked before every send, the first of a turn included: a pause committed since this batch was
         // read (or since the pass listed its revisions) holds it.
@@ -238,7 +182,7 @@ export class ExposureEventRelay {
     const { rows } = await this.pool.query<EventHead>(
       `SELECT e."id", e."person_id", e."exposure_id", e."change", e."categories", e."new_categories", e."tier",
               e."policy_rule", e."subscriber_ids", e."notice_already_sent"
-       FROM "exposure"."exposure_events" e
+       FROM ${TABLES.exposure_events} e
        WHERE e."incident_id" = $1 AND e."revision" = $2 AND e."id" > $3
        ORDER BY e."id" LIMIT $4`,
       [revision.incidentId, revision.revision, after, this.batchSize],
@@ -254,12 +198,12 @@ export class ExposureEventRelay {
     // them (plus a flatMap per row) a twentieth.
     const [persons, subscribers] = await Promise.all([
       this.byPrimaryKey<PersonRow>(
-        `SELECT "person_id", "email_enc", "email_masked", "language" FROM "exposure"."persons" WHERE "person_id" = ANY($1::uuid[])`,
+        `SELECT "person_id", "email_enc", "email_masked", "language" FROM ${TABLES.persons} WHERE "person_id" = ANY($1::uuid[])`,
         [events.map((event) => event.person_id)],
       ),
       this.byPrimaryKey<SubscriberRow>(
         `SELECT "subscriber_id", "msisdn_enc", "msisdn_masked", "account_status", "line_type"
-         FROM "exposure"."subscribers" WHERE "subscriber_id" = ANY($1::text[])`,
+         FROM ${TABLES.subscribers} WHERE "subscriber_id" = ANY($1::text[])`,
         [events.flatMap((event) => event.subscriber_ids)],
       ),
     ]);
@@ -268,27 +212,6 @@ export class ExposureEventRelay {
     const subscriberById = new Map<string, SubscriberRow>();
     for (const subscriber of subscribers) subscriberById.set(subscriber.subscriber_id, subscriber);
     return { events, personById, subscriberById };
-  }
-
-  private encode(directory: DirectoryBatch, revision: PendingRevision): Batch {
-    const rows = directory.events;
-    const actions = new Map<number, number[]>();
-    const categories = new Map<number, number[]>();
-    const categoriesOfMask = (mask: number) => {
-      let list = categories.get(mask);
-      if (!list) categories.set(mask, (list = categoriesOf(mask)));
-      return list;
-    };
-    const messages = rows.map((row) => {
-      const actionKey = row.tier * 2 ** 31 + row.categories;
-      let rowActions = actions.get(actionKey);
-      if (!rowActions) actions.set(actionKey, (rowActions = this.policy.actionsFor(row.tier, row.categories)));
-      return {
-        key: row.person_id,
-        value: encodePersonExposed(this.toMessage(row, directory, revision, rowActions, categoriesOfMask)),
-      };
-    });
-    return { lastId: rows[rows.length - 1]!.id, messages };
   }
 
   private async send(batch: Batch): Promise<void> {
@@ -306,7 +229,7 @@ export class ExposureEventRelay {
       this.pool,
       (client) =>
         client.query(
-          `UPDATE "exposure"."revisions" SET "fanout_cursor" = $3, "published_events" = $4
+          `UPDATE ${TABLES.revisions} SET "fanout_cursor" = $3, "published_events" = $4
            WHERE "incident_id" = $1 AND "revision" = $2 AND "fanout_cursor" < $3`,
           [revision.incidentId, revision.revision, batch.lastId, published],
         ),
@@ -317,7 +240,7 @@ export class ExposureEventRelay {
 
   private async markFannedOut(revision: PendingRevision): Promise<void> {
     await this.pool.query(
-      `UPDATE "exposure"."revisions" SET "fanned_out_at" = now()
+      `UPDATE ${TABLES.revisions} SET "fanned_out_at" = now()
        WHERE "incident_id" = $1 AND "revision" = $2 AND "fanned_out_at" IS NULL`,
       [revision.incidentId, revision.revision],
     );
@@ -344,60 +267,9 @@ export class ExposureEventRelay {
   }
 
   private async isPaused(incidentId: string): Promise<boolean> {
-    const { rows } = await this.pool.query(
-      'SELECT 1 FROM "exposure"."incidents" WHERE "paused" AND "incident_id" = $1',
-      [incidentId],
-    );
+    const { rows } = await this.pool.query(`SELECT 1 FROM ${TABLES.incidents} WHERE "paused" AND "incident_id" = $1`, [
+      incidentId,
+    ]);
     return rows.length > 0;
-  }
-
-  private toMessage(
-    row: EventHead,
-    directory: DirectoryBatch,
-    meta: PendingRevision,
-    actions: number[],
-    categoriesOfMask: (mask: number) => number[],
-  ): PersonExposedFields {
-    const person = directory.personById.get(row.person_id);
-    // The event's subscriptions still in the directory, in the event's order.
-    const subscriptions: PersonExposedSubscription[] = [];
-    for (const subscriberId of row.subscriber_ids) {
-      const subscriber = directory.subscriberById.get(subscriberId);
-      if (!subscriber) continue;
-      // Only the current holder of a number may be texted or locked: a former customer's number may be someone else's now.
-      const stillHeld = subscriber.account_status !== FORMER;
-      subscriptions.push({
-        subscriberId,
-        stillHeld,
-        lineType: subscriber.line_type,
-        msisdnCiphertext: stillHeld ? subscriber.msisdn_enc : EMPTY,
-        msisdnMasked: subscriber.msisdn_masked,
-      });
-    }
-    return {
-      exposureId: row.exposure_id,
-      incidentId: meta.incidentId,
-      revision: meta.revision,
-      personId: row.person_id,
-      change: row.change,
-      categories: categoriesOfMask(row.categories),
-      newCategories: categoriesOfMask(row.new_categories),
-      tier: row.tier,
-      policyVersion: meta.policyVersion,
-      policyRule: row.policy_rule,
-      channels: this.policy.tierPolicy(row.tier).channels,
-      actions,
-      subscriptions,
-      emailCiphertext: person?.email_enc ?? EMPTY,
-      emailMasked: person?.email_masked ?? '',
-      language: person?.language ?? 'ur',
-      dryRun: meta.dryRun,
-      noticeAlreadySent: row.notice_already_sent,
-      detectedAt: meta.detectedAt,
-      occurredTo: meta.occurredTo,
-      jurisdiction: meta.jurisdiction,
-      idempotencyKey: `${meta.incidentId}:${row.person_id}:${meta.revision}`,
-      attackVectors: meta.attackVectors,
-    };
   }
 }

@@ -1,3 +1,4 @@
+import type { DomainException } from '@bnp/errors';
 export enum ExposureErrorCode {
   MalformedRevision = 'MALFORMED_REVISION',
   /** A scope list is referenced before it was imported (or with another sha256). */
@@ -12,12 +13,5 @@ export enum ExposureErrorCode {
   InvalidRequest = 'INVALID_REQUEST',
 }
 
-export class ExposureException extends Error {
-  constructor(
-    public readonly code: ExposureErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ExposureException';
-  }
-}
+/** The exposure context's domain exception: ExposureErrorCode decides what each transport does with it. */
+export type ExposureException = DomainException<ExposureErrorCode>;

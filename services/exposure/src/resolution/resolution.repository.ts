@@ -2,12 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { ExposureChange, PiiCategory, RiskTier, type IncidentRevisionAccepted } from '@bnp/contracts';
 import { OutboxWriter, type OutboxMessage } from '@bnp/messaging';
-import { EXPOSURE_SCHEMA } from '../data-source';
+import { EXPOSURE_SCHEMA } from '../schema';
 import { uuidV7Prefix, uuidV7Sql } from '../ids/time-ordered-ids';
 import { ALL_CATEGORIES_MASK, categoriesOf } from '../policy/categories';
 import type { RiskPolicy } from '../policy/risk-policy';
 import { ExposureRevisionEntity } from './exposure-revision.entity';
 import { SqlParams, exposedRecordsSql } from './revision-scope';
+import { TABLES } from '../schema';
 
 export interface RevisionSummary {
   peopleAffected: number;
@@ -61,7 +62,7 @@ export class ResolutionTransaction {
 
   async currentRevision(incidentId: string): Promise<number> {
     const rows: { current_revision: number }[] = await this.manager.query(
-      'SELECT "current_revision" FROM "exposure"."incidents" WHERE "incident_id" = $1',
+      `SELECT "current_revision" FROM ${TABLES.incidents} WHERE "incident_id" = $1`,
       [incidentId],
     );
     return rows[0]?.current_revision ?? 0;
@@ -69,7 +70,7 @@ export class ResolutionTransaction {
 
   async revisionExists(incidentId: string, revision: number): Promise<boolean> {
     const rows: unknown[] = await this.manager.query(
-      'SELECT 1 FROM "exposure"."revisions" WHERE "incident_id" = $1 AND "revision" = $2',
+      `SELECT 1 FROM ${TABLES.revisions} WHERE "incident_id" = $1 AND "revision" = $2`,
       [incidentId, revision],
     );
     return rows.length > 0;
@@ -79,7 +80,7 @@ export class ResolutionTransaction {
   async missingLists(refs: { listId: string; sha256: string }[]): Promise<string[]> {
     if (refs.length === 0) return [];
     const rows: { list_id: string; sha256: string }[] = await this.manager.query(
-      'SELECT "list_id", "sha256" FROM "exposure"."scope_lists" WHERE "list_id" = ANY($1::text[])',
+      `SELECT "list_id", "sha256" FROM ${TABLES.scope_lists} WHERE "list_id" = ANY($1::text[])`,
       [refs.map((ref) => ref.listId)],
     );
     const known = new Map(rows.map((row) => [row.list_id, row.sha256]));
@@ -92,7 +93,7 @@ export class ResolutionTransaction {
 
   async unknownAssets(assetIds: string[]): Promise<string[]> {
     const rows: { asset_id: string }[] = await this.manager.query(
-      'SELECT "asset_id" FROM "exposure"."assets" WHERE "asset_id" = ANY($1::text[])',
+      `SELECT "asset_id" FROM ${TABLES.assets} WHERE "asset_id" = ANY($1::text[])`,
       [assetIds],
     );
     const known = new Set(rows.map((row) => row.asset_id));
@@ -118,7 +119,7 @@ export class ResolutionTransaction {
     await this.manager.query(
       `CREATE TEMP TABLE "rev_subscriptions" ON COMMIT DROP AS
        SELECT s."subscriber_id", s."person_id", s."region", s."account_status", bit_or(hits."categories") AS "categories"
-       FROM (${records}) AS "hits" JOIN "exposure"."subscribers" s ON s."subscriber_id" = hits."subscriber_id"
+       FROM (${records}) AS "hits" JOIN ${TABLES.subscribers} s ON s."subscriber_id" = hits."subscriber_id"
        GROUP BY s."subscriber_id" HAVING bit_or(hits."categories") <> 0`,
       params.values,
     );
@@ -152,12 +153,12 @@ export class ResolutionTransaction {
               ${tier} AS "tier", ${rule} AS "policy_rule", r."subscriber_ids", false AS "notice_already_sent",
               COALESCE(pe."exposure_id", r."exposure_id") AS "exposure_id"
        FROM "rev_people" r
-       LEFT JOIN "exposure"."person_exposures" pe ON pe."incident_id" = $1 AND pe."person_id" = r."person_id"
+       LEFT JOIN ${TABLES.person_exposures} pe ON pe."incident_id" = $1 AND pe."person_id" = r."person_id"
        WHERE pe."person_id" IS NULL OR pe."status" = 'RETRACTED' OR (r."categories" & ~pe."announced_categories") <> 0
        UNION ALL
        SELECT pe."person_id", ${ExposureChange.RETRACTED}::smallint, 0, 0, pe."tier", pe."policy_rule", pe."subscriber_ids", true,
               pe."exposure_id"
-       FROM "exposure"."person_exposures" pe
+       FROM ${TABLES.person_exposures} pe
        WHERE pe."incident_id" = $1 AND pe."status" = 'ACTIVE' AND pe."announced_categories" <> 0
          AND NOT EXISTS (SELECT 1 FROM "rev_people" r WHERE r."person_id" = pe."person_id")`,
       [incidentId],
@@ -185,7 +186,7 @@ export class ResolutionTransaction {
   async applyExposures(incidentId: string, revision: number, policy: RiskPolicy, released: boolean): Promise<void> {
     const { tier, rule } = policy.toSql('r."categories"');
     const params = [incidentId, revision, policy.version, released];
-    const insert = `INSERT INTO "exposure"."person_exposures" AS pe
+    const insert = `INSERT INTO ${TABLES.person_exposures} AS pe
          ("incident_id", "person_id", "exposure_id", "status", "categories", "announced_categories", "tier", "policy_version",
           "policy_rule", "subscriber_ids", "first_revision", "last_revision", "retracted_revision")
        SELECT $1, r."person_id", r."exposure_id", 'ACTIVE', r."categories", CASE WHEN $4 THEN r."categories" ELSE 0 END,
@@ -208,7 +209,7 @@ export class ResolutionTransaction {
     );
     // Only exposures of an earlier revision can be missing from this one.
     await this.manager.query(
-      `UPDATE "exposure"."person_exposures" SET "status" = 'RETRACTED', "retracted_revision" = $2
+      `UPDATE ${TABLES.person_exposures} SET "status" = 'RETRACTED', "retracted_revision" = $2
        WHERE "incident_id" = $1 AND "status" = 'ACTIVE' AND "last_revision" < $2`,
       [incidentId, revision],
     );
@@ -216,7 +217,7 @@ export class ResolutionTransaction {
 
   private async hasExposures(incidentId: string): Promise<boolean> {
     const rows: unknown[] = await this.manager.query(
-      'SELECT 1 FROM "exposure"."person_exposures" WHERE "incident_id" = $1 LIMIT 1',
+      `SELECT 1 FROM ${TABLES.person_exposures} WHERE "incident_id" = $1 LIMIT 1`,
       [incidentId],
     );
     return rows.length > 0;
@@ -225,7 +226,7 @@ export class ResolutionTransaction {
   /** Writes the revision's events, highest tier first so ids (and the fan-out) follow risk. */
   async insertEvents(incidentId: string, revision: number): Promise<void> {
     await this.manager.query(
-      `INSERT INTO "exposure"."exposure_events"
+      `INSERT INTO ${TABLES.exposure_events}
          ("incident_id", "revision", "person_id", "exposure_id", "change", "categories", "new_categories", "tier",
           "policy_rule", "subscriber_ids", "notice_already_sent")
        SELECT $1, $2, e."person_id", e."exposure_id", e."change", e."categories", e."new_categories", e."tier",
@@ -239,8 +240,8 @@ export class ResolutionTransaction {
   /** Records that downstream has been (or is being) told about a revision's released events. */
   async markAnnounced(incidentId: string, revision: number): Promise<void> {
     await this.manager.query(
-      `UPDATE "exposure"."person_exposures" pe SET "announced_categories" = pe."announced_categories" | e."categories"
-       FROM "exposure"."exposure_events" e
+      `UPDATE ${TABLES.person_exposures} pe SET "announced_categories" = pe."announced_categories" | e."categories"
+       FROM ${TABLES.exposure_events} e
        WHERE e."incident_id" = $1 AND e."revision" = $2 AND pe."incident_id" = $1 AND pe."person_id" = e."person_id"
          AND e."change" <> ${ExposureChange.RETRACTED}`,
       [incidentId, revision],
@@ -251,13 +252,13 @@ export class ResolutionTransaction {
   async supersedeHeld(incidentId: string, revision: number): Promise<void> {
     // TypeORM answers an UPDATE with [rows, affected].
     const [superseded]: [{ revision: number }[], number] = await this.manager.query(
-      `UPDATE "exposure"."revisions" SET "status" = 'SUPERSEDED' WHERE "incident_id" = $1 AND "revision" < $2 AND "status" = 'HELD'
+      `UPDATE ${TABLES.revisions} SET "status" = 'SUPERSEDED' WHERE "incident_id" = $1 AND "revision" < $2 AND "status" = 'HELD'
        RETURNING "revision"`,
       [incidentId, revision],
     );
     if (superseded.length === 0) return;
     await this.manager.query(
-      `DELETE FROM "exposure"."exposure_events" WHERE "incident_id" = $1 AND "revision" = ANY($2::int[])`,
+      `DELETE FROM ${TABLES.exposure_events} WHERE "incident_id" = $1 AND "revision" = ANY($2::int[])`,
       [incidentId, superseded.map((row) => row.revision)],
     );
   }
@@ -314,7 +315,7 @@ export class ResolutionTransaction {
   ): Promise<void> {
     await this.manager.insert(ExposureRevisionEntity, { ...revision, computedAt: new Date() });
     await this.manager.query(
-      `INSERT INTO "exposure"."incidents" ("incident_id", "current_revision") VALUES ($1, $2)
+      `INSERT INTO ${TABLES.incidents} ("incident_id", "current_revision") VALUES ($1, $2)
        ON CONFLICT ("incident_id") DO UPDATE SET "current_revision" = GREATEST("incidents"."current_revision", EXCLUDED."current_revision"),
          "updated_at" = now()`,
       [revision.incidentId, revision.revision],

@@ -1,3 +1,4 @@
+import { DomainException } from '@bnp/errors';
 import { Inject, Injectable } from '@nestjs/common';
 import { timestampDate } from '@bufbuild/protobuf/wkt';
 import type { Logger } from 'pino';
@@ -5,7 +6,7 @@ import { LOGGER } from '@bnp/observability';
 import type { IncidentRevisionAccepted } from '@bnp/contracts';
 import { JurisdictionDeadlines } from '../policy/jurisdiction-deadlines';
 import { RiskPolicy } from '../policy/risk-policy';
-import { ExposureErrorCode, ExposureException } from './exposure.exception';
+import { ExposureErrorCode } from './exposure.exception';
 import { decideRelease } from './release-gate';
 import { ResolutionRepository, type RevisionSummary } from './resolution.repository';
 
@@ -36,7 +37,7 @@ export class ResolutionService {
     const started = performance.now();
     const { incidentId } = revision;
     if (!revision.detectedAt || !revision.occurredTo) {
-      throw new ExposureException(ExposureErrorCode.MalformedRevision, 'revision lacks detected_at or occurred_to');
+      throw new DomainException(ExposureErrorCode.MalformedRevision, 'revision lacks detected_at or occurred_to');
     }
     const detectedAt = timestampDate(revision.detectedAt);
     const occurredTo = timestampDate(revision.occurredTo);
@@ -50,7 +51,7 @@ export class ResolutionService {
         revision.assets.flatMap((asset) => (asset.scope.case === 'listRef' ? [asset.scope.value] : [])),
       );
       if (listProblems.length > 0)
-        throw new ExposureException(ExposureErrorCode.UnknownScopeList, listProblems.join('; '));
+        throw new DomainException(ExposureErrorCode.UnknownScopeList, listProblems.join('; '));
       const unknownAssets = await tx.unknownAssets(revision.assets.map((asset) => asset.assetId));
 
       const timings: Record<string, number> = {};

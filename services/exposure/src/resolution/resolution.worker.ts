@@ -1,3 +1,4 @@
+import { DomainException } from '@bnp/errors';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
@@ -5,7 +6,7 @@ import { IncidentRevisionAcceptedSchema, decodeBinary } from '@bnp/contracts';
 import { LOGGER } from '@bnp/observability';
 import { NotifiedLoop, pgPoolOf } from '@bnp/persistence';
 import { redactPiiInText } from '@bnp/pii';
-import { ExposureErrorCode, ExposureException } from './exposure.exception';
+import { ExposureErrorCode } from './exposure.exception';
 import { ResolutionJobRepository, type ClaimedJob } from './resolution-job.repository';
 import { ResolutionService } from './resolution.service';
 
@@ -54,7 +55,8 @@ export class ResolutionWorker implements OnApplicationBootstrap, OnApplicationSh
   }
 
   private async failed(job: ClaimedJob, error: unknown): Promise<void> {
-    const permanent = error instanceof ExposureException && error.code === ExposureErrorCode.MalformedRevision;
+    const permanent =
+      DomainException.is(error, ExposureErrorCode) && error.code === ExposureErrorCode.MalformedRevision;
     const retryInMs = permanent || job.attempts >= MAX_ATTEMPTS ? null : Math.min(60_000, 500 * 2 ** job.attempts);
     const message = redactPiiInText(error instanceof Error ? error.message : String(error));
     this.logger.error(

@@ -1,6 +1,7 @@
 import { timestampDate } from '@bufbuild/protobuf/wkt';
 import { ListKind, type IncidentRevisionAccepted, type ScopedAsset } from '@bnp/contracts';
 import { categoryMask } from '../policy/categories';
+import { TABLES } from '../schema';
 
 /** Collects positional parameters while building a statement. */
 export class SqlParams {
@@ -52,7 +53,7 @@ function assetSql(asset: ScopedAsset, occurredTo: string, params: SqlParams): st
     case 'msisdnBlindIndexes':
       // Every subscription that ever had one of these numbers: former holders' records were taken too.
       where.push(
-        `h."subscriber_id" IN (SELECT s."subscriber_id" FROM "exposure"."subscribers" s WHERE s."msisdn_bidx" = ANY(${params.add(
+        `h."subscriber_id" IN (SELECT s."subscriber_id" FROM ${TABLES.subscribers} s WHERE s."msisdn_bidx" = ANY(${params.add(
           scope.value.values.map((bytes) => Buffer.from(bytes)),
         )}::bytea[]))`,
       );
@@ -61,14 +62,14 @@ function assetSql(asset: ScopedAsset, occurredTo: string, params: SqlParams): st
       const listId = params.add(scope.value.listId);
       where.push(
         scope.value.kind === ListKind.MSISDNS
-          ? `h."subscriber_id" IN (SELECT s."subscriber_id" FROM "exposure"."scope_list_entries" e
-               JOIN "exposure"."subscribers" s ON s."msisdn_bidx" = decode(e."value", 'hex') WHERE e."list_id" = ${listId})`
-          : `h."subscriber_id" IN (SELECT e."value" FROM "exposure"."scope_list_entries" e WHERE e."list_id" = ${listId})`,
+          ? `h."subscriber_id" IN (SELECT s."subscriber_id" FROM ${TABLES.scope_list_entries} e
+               JOIN ${TABLES.subscribers} s ON s."msisdn_bidx" = decode(e."value", 'hex') WHERE e."list_id" = ${listId})`
+          : `h."subscriber_id" IN (SELECT e."value" FROM ${TABLES.scope_list_entries} e WHERE e."list_id" = ${listId})`,
       );
       break;
     }
   }
   return `SELECT h."subscriber_id", (a."categories" & ${taken}) AS "categories"
-    FROM "exposure"."holdings" h JOIN "exposure"."assets" a ON a."asset_id" = h."asset_id"
+    FROM ${TABLES.holdings} h JOIN ${TABLES.assets} a ON a."asset_id" = h."asset_id"
     WHERE ${where.join(' AND ')}`;
 }

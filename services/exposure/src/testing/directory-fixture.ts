@@ -11,6 +11,7 @@ import {
 } from '@bnp/pii';
 import { TEST_PII_KEYS } from '@bnp/testing';
 import { AccountStatus } from '../directory/directory.enums';
+import { TABLES } from '../schema';
 
 export interface FixtureSubscriber {
   subscriberId: string;
@@ -40,7 +41,7 @@ export class DirectoryFixture {
     const personId = randomUUID();
     const cnic = normalizeCnic(person.cnic);
     await this.db.query(
-      `INSERT INTO exposure.persons (person_id, cnic_bidx, cnic_enc, name_enc, email_enc, email_bidx, email_masked, language)
+      `INSERT INTO ${TABLES.persons} (person_id, cnic_bidx, cnic_enc, name_enc, email_enc, email_bidx, email_masked, language)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
       [
         personId,
@@ -56,7 +57,7 @@ export class DirectoryFixture {
     for (const subscriber of person.subscribers) {
       const msisdn = normalizeMsisdn(subscriber.msisdn);
       await this.db.query(
-        `INSERT INTO exposure.subscribers (subscriber_id, person_id, msisdn_enc, msisdn_bidx, msisdn_masked, region, line_type, account_status)
+        `INSERT INTO ${TABLES.subscribers} (subscriber_id, person_id, msisdn_enc, msisdn_bidx, msisdn_masked, region, line_type, account_status)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
         [
           subscriber.subscriberId,
@@ -75,7 +76,7 @@ export class DirectoryFixture {
   }
 
   async asset(assetId: string, categoriesMask: number): Promise<void> {
-    await this.db.query('INSERT INTO exposure.assets (asset_id, owning_system, categories) VALUES ($1, $2, $3)', [
+    await this.db.query(`INSERT INTO ${TABLES.assets} (asset_id, owning_system, categories) VALUES ($1, $2, $3)`, [
       assetId,
       assetId.split('.')[0],
       categoriesMask,
@@ -90,7 +91,7 @@ export class DirectoryFixture {
     to: string | null = null,
   ): Promise<void> {
     await this.db.query(
-      'INSERT INTO exposure.holdings (asset_id, subscriber_id, region, records_from, records_to) VALUES ($1, $2, $3, $4, $5)',
+      `INSERT INTO ${TABLES.holdings} (asset_id, subscriber_id, region, records_from, records_to) VALUES ($1, $2, $3, $4, $5)`,
       [assetId, subscriberId, region, from, to],
     );
   }

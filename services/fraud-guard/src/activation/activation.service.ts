@@ -1,3 +1,4 @@
+import { DomainException } from '@bnp/errors';
 import { randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
@@ -5,7 +6,7 @@ import { LogChannel, LogEntryKind } from '@bnp/contracts';
 import { LOGGER } from '@bnp/observability';
 import { BlindIndexer, FieldCipher, normalizeMsisdn } from '@bnp/pii';
 import type { FraudGuardConfig } from '../config';
-import { EnrollmentApiErrorCode as Code, EnrollmentApiException } from '../enrollment/enrollment-api.exception';
+import { EnrollmentApiErrorCode as Code } from '../enrollment/enrollment-api.exception';
 import type { EnrollmentEntity } from '../enrollment/enrollment.entity';
 import { logEntryMessage } from '../notification-log';
 import { aad } from '../pii-context';
@@ -168,7 +169,7 @@ export class ActivationService {
   ): Promise<string> {
     const codeHash = this.codeHash(codeInput);
     if (typeof otpInput !== 'string' || !/^\d{6}$/.test(otpInput)) {
-      throw new EnrollmentApiException(Code.InvalidRequest, 'otp must be the 6-digit one-time code');
+      throw new DomainException(Code.InvalidRequest, 'otp must be the 6-digit one-time code');
     }
     const now = new Date();
     return this.settle(
@@ -251,14 +252,14 @@ export class ActivationService {
 
   private settle<T>(result: T | Refusal): T {
     if (typeof result === 'object' && result !== null && 'refused' in result)
-      throw new EnrollmentApiException(result.refused, result.message, result.retryAfterSeconds);
+      throw new DomainException(result.refused, result.message, { retryAfterSeconds: result.retryAfterSeconds });
     return result;
   }
 
   private codeHash(codeInput: string): string {
     const parsed = parseActivationCode(codeInput);
     if (!parsed.ok) {
-      throw new EnrollmentApiException(
+      throw new DomainException(
         Code.MalformedCode,
         parsed.reason === 'checksum'
           ? 'the activation code has a typo (its check symbol does not match)'
@@ -273,7 +274,7 @@ export class ActivationService {
     try {
       return normalizeMsisdn(msisdnInput);
     } catch {
-      throw new EnrollmentApiException(Code.InvalidMsisdn, 'msisdn must be a Pakistani mobile number');
+      throw new DomainException(Code.InvalidMsisdn, 'msisdn must be a Pakistani mobile number');
     }
   }
 

@@ -1,3 +1,4 @@
+import type { DomainException } from '@bnp/errors';
 /** Why an activation, opt-out or lookup was refused. The HTTP filter maps each to a status. */
 export enum EnrollmentApiErrorCode {
   InvalidRequest = 'INVALID_REQUEST',
@@ -15,14 +16,5 @@ export enum EnrollmentApiErrorCode {
   EnrollByPassed = 'ENROLL_BY_PASSED',
 }
 
-export class EnrollmentApiException extends Error {
-  constructor(
-    public readonly code: EnrollmentApiErrorCode,
-    message: string,
-    /** When asking again can succeed (sent as Retry-After). */
-    public readonly retryAfterSeconds?: number,
-  ) {
-    super(message);
-    this.name = 'EnrollmentApiException';
-  }
-}
+/** The enrollmentapi context's domain exception: EnrollmentApiErrorCode decides what each transport does with it. */
+export type EnrollmentApiException = DomainException<EnrollmentApiErrorCode>;

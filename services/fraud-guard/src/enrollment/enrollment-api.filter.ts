@@ -1,12 +1,15 @@
+import { DomainException, unexpected } from '@bnp/errors';
 import { Catch, HttpStatus, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
-import { EnrollmentApiErrorCode, EnrollmentApiException } from './enrollment-api.exception';
+import { EnrollmentApiErrorCode } from './enrollment-api.exception';
 
 /** Answers refused activation, opt-out and lookup requests with a status and a stable code. */
-@Catch(EnrollmentApiException)
-export class EnrollmentApiExceptionFilter implements ExceptionFilter<EnrollmentApiException> {
-  catch(exception: EnrollmentApiException, host: ArgumentsHost): void {
+@Catch(DomainException)
+export class EnrollmentApiExceptionFilter implements ExceptionFilter<DomainException> {
+  catch(exception: DomainException, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
+    // Another context's code has no meaning on this API: answered as Nest answers any unexpected error.
+    if (!DomainException.is(exception, EnrollmentApiErrorCode)) return unexpected(response);
     if (exception.retryAfterSeconds !== undefined)
       response.setHeader('Retry-After', String(exception.retryAfterSeconds));
     response.status(statusOf(exception.code)).json({ code: exception.code, message: exception.message });

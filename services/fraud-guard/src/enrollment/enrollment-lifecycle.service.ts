@@ -1,9 +1,10 @@
+import { DomainException } from '@bnp/errors';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { LogEntryKind, RiskTier } from '@bnp/contracts';
 import { LOGGER } from '@bnp/observability';
 import { logEntryMessage } from '../notification-log';
-import { EnrollmentApiErrorCode, EnrollmentApiException } from './enrollment-api.exception';
+import { EnrollmentApiErrorCode } from './enrollment-api.exception';
 import { EnrollmentRepository } from './enrollment.repository';
 import { actionNames } from './protection-request';
 
@@ -62,8 +63,7 @@ export class EnrollmentLifecycleService {
 
   async view(id: string): Promise<EnrollmentView> {
     const enrollment = UUID.test(id) ? await this.enrollments.findEnrollment(id) : null;
-    if (!enrollment)
-      throw new EnrollmentApiException(EnrollmentApiErrorCode.EnrollmentNotFound, `enrollment ${id} not found`);
+    if (!enrollment) throw new DomainException(EnrollmentApiErrorCode.EnrollmentNotFound, `enrollment ${id} not found`);
     const [subscriptions, commands, partnerTasks] = await Promise.all([
       this.enrollments.listSubscriptions(id),
       this.enrollments.listCommands(id),
@@ -116,14 +116,14 @@ export class EnrollmentLifecycleService {
   /** Opting out twice is the same as once. */
   async optOut(id: string): Promise<EnrollmentView> {
     if (!UUID.test(id))
-      throw new EnrollmentApiException(EnrollmentApiErrorCode.EnrollmentNotFound, `enrollment ${id} not found`);
+      throw new DomainException(EnrollmentApiErrorCode.EnrollmentNotFound, `enrollment ${id} not found`);
     await this.enrollments.inTransaction(async (tx) => {
       const enrollment = await tx.lockById(id);
       if (!enrollment)
-        throw new EnrollmentApiException(EnrollmentApiErrorCode.EnrollmentNotFound, `enrollment ${id} not found`);
+        throw new DomainException(EnrollmentApiErrorCode.EnrollmentNotFound, `enrollment ${id} not found`);
       if (enrollment.status === 'OPTED_OUT') return;
       if (enrollment.status === 'EXPIRED')
-        throw new EnrollmentApiException(EnrollmentApiErrorCode.NotActivatable, 'the enrollment has expired');
+        throw new DomainException(EnrollmentApiErrorCode.NotActivatable, 'the enrollment has expired');
       await tx.optOut(id, new Date());
       await tx.queuePartnerCancellations([id]);
       await tx.appendOutbox([

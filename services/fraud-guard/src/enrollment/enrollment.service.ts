@@ -1,44 +1,38 @@
-import { randomUUID } from 'node:crypto';
+import { DomainException } from '@bnp/errors';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { ExposureChange, LogEntryKind, ProtectiveAction } from '@bnp/contracts';
+import { ExposureChange } from '@bnp/contracts';
 import { LOGGER } from '@bnp/observability';
 import { Batcher } from '@bnp/persistence';
 import { FieldCipher } from '@bnp/pii';
 import { ActivationCodeMinter, SecretHasher } from '../activation/activation-code';
 import type { FraudGuardConfig } from '../config';
-import { logEntryMessage } from '../notification-log';
 import { aad } from '../pii-context';
-import { protectionCommandMessages } from '../protection/protection-command.message';
 import { FRAUD_CONFIG } from '../tokens';
-import { planCommands, type PlannedCommand } from './command-plan';
-import type { EnrollmentEntity } from './enrollment.entity';
-import { enrollmentCreatedMessage } from './enrollment.messages';
+import { planCommands } from './command-plan';
+import { EnrollmentRepository } from './enrollment.repository';
+import { personKey, type EnrollmentTransaction } from './enrollment.transaction';
 import {
-  EnrollmentRepository,
-  personKey,
-  type EnrollmentTransaction,
-  type NewCommand,
-  type NewEnrollment,
-} from './enrollment.repository';
-import { addMonths } from './calendar';
-import { actionNames, type ProtectionRequest } from './protection-request';
-import { ProtectionErrorCode, ProtectionException } from './protection.exception';
+  commandRows,
+  countBy,
+  decide,
+  enrollmentIdOf,
+  outcomeOf,
+  partnerEnrollmentIds,
+  protectionMessages,
+  scopeChanges,
+  type CommandsOf,
+  type Protecting,
+  type ProtectionTerms,
+  type ProtectOutcome,
+  type Widening,
+} from './protection-plan';
+import type { ProtectionRequest } from './protection-request';
+import { ProtectionErrorCode } from './protection.exception';
 
-export type ProtectOutcome =
-  'enrolled' | 'widened' | 'code-reissued' | 'narrowed' | 'duplicate' | 'not-protected' | 'not-enrolled' | 'dry-run';
+export type { ProtectOutcome } from './protection-plan';
 
 const CODE_DRAWS = 3;
-const DAY_MS = 86_400_000;
-
-/** What a batch does for one person, decided from the exposure and the enrollment on record. */
-type Decision =
-  | { kind: 'skip'; request: ProtectionRequest; outcome: 'duplicate' | 'not-protected' | 'not-enrolled' }
-  | { kind: 'enroll'; request: ProtectionRequest; enrollment: NewEnrollment }
-  | { kind: 'widen'; request: ProtectionRequest; existing: EnrollmentEntity; addedActions: ProtectiveAction[] }
-  | { kind: 'narrow'; request: ProtectionRequest; existing: EnrollmentEntity };
-
-type Protecting = Extract<Decision, { kind: 'enroll' | 'widen' }>;
 
 /**
  * Protects the people whose tier asks for it. For each such exposure, in one transaction: the
@@ -55,15 +49,21 @@ type Protecting = Extract<Decision, { kind: 'enroll' | 'widen' }>;
 @Injectable()
 export class EnrollmentService {
   private readonly batches: Batcher<ProtectionRequest, ProtectOutcome>;
+  private readonly terms: ProtectionTerms;
 
   constructor(
     private readonly enrollments: EnrollmentRepository,
     private readonly minter: ActivationCodeMinter,
     private readonly hasher: SecretHasher,
     private readonly cipher: FieldCipher,
-    @Inject(FRAUD_CONFIG) private readonly config: FraudGuardConfig,
+    @Inject(FRAUD_CONFIG) config: FraudGuardConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
+    this.terms = {
+      monitoringMonths: config.FRAUD_MONITORING_MONTHS,
+      enrollByDays: config.FRAUD_ENROLL_BY_DAYS,
+      commandResendAfterMs: config.FRAUD_COMMAND_RESEND_AFTER_MS,
+    };
     this.batches = new Batcher<ProtectionRequest, ProtectOutcome>(
       async (requests) => (await this.protectAll(requests)).map((value) => ({ ok: true, value })),
       config.FRAUD_ENROLL_BATCH_MAX,
@@ -110,10 +110,9 @@ export class EnrollmentService {
       await tx.lockPeople(requests);
       const existing = await tx.findEnrollments(requests);
       const now = new Date();
-      const decisions = requests.map((request) => this.decide(request, existing.get(personKey(request)), now));
+      const decisions = requests.map((request) => decide(request, existing.get(personKey(request)), now, this.terms));
       const enrolls = decisions.filter((decision) => decision.kind === 'enroll');
       const widens = decisions.filter((decision) => decision.kind === 'widen');
-      const narrows = decisions.filter((decision) => decision.kind === 'narrow');
       const protecting: Protecting[] = [...enrolls, ...widens];
 
       await tx.insertEnrollments(enrolls.map((decision) => decision.enrollment));
@@ -127,60 +126,11 @@ export class EnrollmentService {
         ),
       );
       const commands = await this.insertCommands(tx, protecting, widens, now);
-      await tx.updateScopes([
-        ...widens.map((decision) => ({
-          id: decision.existing.id,
-          actions: mergedActions(decision),
-          tier: decision.request.tier,
-          lastRevision: decision.request.revision,
-          retractedRevision: null,
-          language: decision.request.language,
-        })),
-        ...narrows.map((decision) => ({
-          id: decision.existing.id,
-          actions: decision.existing.actions,
-          tier: decision.existing.tier,
-          lastRevision: decision.request.revision,
-          retractedRevision: decision.request.revision,
-          language: '',
-        })),
-      ]);
-      await tx.queuePartnerEnrollments([
-        ...enrolls
-          .filter((decision) => decision.request.actions.includes(ProtectiveAction.FRAUD_MONITORING))
-          .map((decision) => decision.enrollment.id),
-        ...widens
-          .filter(
-            (decision) =>
-              decision.addedActions.includes(ProtectiveAction.FRAUD_MONITORING) &&
-              (decision.existing.status === 'PENDING_ACTIVATION' || decision.existing.status === 'ACTIVE'),
-          )
-          .map((decision) => decision.existing.id),
-      ]);
+      await tx.updateScopes(scopeChanges(decisions));
+      await tx.queuePartnerEnrollments(partnerEnrollmentIds(decisions));
       const codes = await this.mintCodes(tx, protecting);
       const protectedCounts = await tx.protectedSubscriptionCounts(widens.map((decision) => decision.existing.id));
-
-      await tx.appendOutbox(
-        decisions.flatMap((decision) => {
-          switch (decision.kind) {
-            case 'skip':
-              return [];
-            case 'enroll':
-            case 'widen': {
-              const id = enrollmentIdOf(decision);
-              const { inserted, held } = commands.get(id) ?? { inserted: [], held: false };
-              const count = decision.kind === 'enroll' ? inserted.length : (protectedCounts.get(id) ?? 0);
-              return [
-                ...(held ? [] : inserted.flatMap(protectionCommandMessages)),
-                this.enrollmentCreated(decision, codes.get(id) as Buffer, count),
-                this.logEntry(decision, inserted.length, held, now),
-              ];
-            }
-            case 'narrow':
-              return [this.narrowedLogEntry(decision)];
-          }
-        }),
-      );
+      await tx.appendOutbox(protectionMessages(decisions, { commands, codes, protectedCounts, now }));
       return decisions.map((decision) => outcomeOf(decision, commands));
     });
     this.logger.info(
@@ -188,40 +138,6 @@ export class EnrollmentService {
       'exposures handled',
     );
     return outcomes;
-  }
-
-  private decide(request: ProtectionRequest, existing: EnrollmentEntity | undefined, now: Date): Decision {
-    if (existing && request.revision <= existing.lastRevision) return { kind: 'skip', request, outcome: 'duplicate' };
-    if (request.change === ExposureChange.RETRACTED) {
-      return existing ? { kind: 'narrow', request, existing } : { kind: 'skip', request, outcome: 'not-enrolled' };
-    }
-    if (request.actions.length === 0) return { kind: 'skip', request, outcome: 'not-protected' };
-    if (existing) {
-      const addedActions = request.actions.filter((action) => !existing.actions.includes(action));
-      return { kind: 'widen', request, existing, addedActions };
-    }
-    return { kind: 'enroll', request, enrollment: this.newEnrollment(request, now) };
-  }
-
-  private newEnrollment(request: ProtectionRequest, now: Date): NewEnrollment {
-    return {
-      id: randomUUID(),
-      incidentId: request.incidentId,
-      personId: request.personId,
-      exposureId: request.exposureId,
-      exposureIdempotencyKey: request.idempotencyKey,
-      createdRevision: request.revision,
-      lastRevision: request.revision,
-      tier: request.tier,
-      policyVersion: request.policyVersion,
-      policyRule: request.policyRule,
-      actions: request.actions,
-      status: 'PENDING_ACTIVATION',
-      monitoringMonths: this.config.FRAUD_MONITORING_MONTHS,
-      monitoringEndsAt: addMonths(now, this.config.FRAUD_MONITORING_MONTHS),
-      enrollBy: new Date(now.getTime() + this.config.FRAUD_ENROLL_BY_DAYS * DAY_MS),
-      language: request.language,
-    };
   }
 
   /**
@@ -232,9 +148,9 @@ export class EnrollmentService {
   private async insertCommands(
     tx: EnrollmentTransaction,
     protecting: readonly Protecting[],
-    widens: readonly Extract<Decision, { kind: 'widen' }>[],
+    widens: readonly Widening[],
     now: Date,
-  ): Promise<Map<string, { inserted: NewCommand[]; held: boolean }>> {
+  ): Promise<Map<string, CommandsOf>> {
     const commanded = await tx.commandedActions(widens.map((decision) => decision.existing.id));
     const planned = protecting.map((decision) => ({
       decision,
@@ -248,16 +164,17 @@ export class EnrollmentService {
       planned.filter(({ commands }) => commands.length > 0).map(({ decision }) => decision.request.incidentId),
     );
     const rows = planned.flatMap(({ decision, commands }) =>
-      this.commandRows(
+      commandRows(
         enrollmentIdOf(decision),
         decision.request,
         commands,
         now,
         holding.has(decision.request.incidentId),
+        this.terms.commandResendAfterMs,
       ),
     );
     // Held only where there was something to hold (as the log entry's held_while_paused says).
-    const result = new Map<string, { inserted: NewCommand[]; held: boolean }>(
+    const result = new Map<string, CommandsOf>(
       planned.map(({ decision, commands }) => [
         enrollmentIdOf(decision),
         { inserted: [], held: commands.length > 0 && holding.has(decision.request.incidentId) },
@@ -296,127 +213,11 @@ export class EnrollmentService {
       unminted = unminted.filter((decision) => !minted.has(enrollmentIdOf(decision)));
     }
     if (unminted.length > 0) {
-      throw new ProtectionException(
+      throw new DomainException(
         ProtectionErrorCode.CodeSpaceCollision,
         `no unused activation code in ${CODE_DRAWS} draws`,
       );
     }
     return minted;
   }
-
-  /** The notifier waits for this (per exposure) so the notice carries the code. */
-  private enrollmentCreated(decision: Protecting, codeCiphertext: Buffer, protectedSubscriptions: number) {
-    const enrollment =
-      decision.kind === 'enroll'
-        ? decision.enrollment
-        : {
-            ...decision.existing,
-            actions: mergedActions(decision),
-            exposureIdempotencyKey: decision.request.idempotencyKey,
-          };
-    return enrollmentCreatedMessage(enrollment, codeCiphertext, protectedSubscriptions);
-  }
-
-  private logEntry(decision: Protecting, commands: number, held: boolean, now: Date) {
-    const { request } = decision;
-    if (decision.kind === 'enroll') {
-      return logEntryMessage({
-        incidentId: request.incidentId,
-        revision: request.revision,
-        personId: request.personId,
-        subjectId: decision.enrollment.id,
-        kind: LogEntryKind.ENROLLMENT_CREATED,
-        status: 'pending_activation',
-        detail: `actions=${actionNames(request.actions)} commands=${commands}${heldNote(held)} enroll_by=${decision.enrollment.enrollBy.toISOString()}`,
-        occurredAt: now,
-      });
-    }
-    return logEntryMessage({
-      incidentId: request.incidentId,
-      revision: request.revision,
-      personId: request.personId,
-      subjectId: decision.existing.id,
-      kind: LogEntryKind.ENROLLMENT_CHANGED,
-      status: widened(decision, commands) ? 'widened' : 'code_reissued',
-      detail: `added_actions=${actionNames(decision.addedActions)} commands=${commands}${heldNote(held)}`,
-      occurredAt: now,
-    });
-  }
-
-  private narrowedLogEntry(decision: Extract<Decision, { kind: 'narrow' }>) {
-    return logEntryMessage({
-      incidentId: decision.request.incidentId,
-      revision: decision.request.revision,
-      personId: decision.request.personId,
-      subjectId: decision.existing.id,
-      kind: LogEntryKind.ENROLLMENT_CHANGED,
-      status: 'narrowed_protection_kept',
-      // Locks are only lifted by the subscriber's biometric re-verification; the correcting notice says so.
-      detail: `scope narrowed in revision ${decision.request.revision}; locks and monitoring stay in place`,
-    });
-  }
-
-  /** Held commands are sent by the release job once the incident resumes; their resend clock starts then. */
-  private commandRows(
-    enrollmentId: string,
-    request: ProtectionRequest,
-    planned: PlannedCommand[],
-    now: Date,
-    held: boolean,
-  ): NewCommand[] {
-    return planned.map(({ subscription, actions }) => ({
-      commandId: randomUUID(),
-      enrollmentId,
-      incidentId: request.incidentId,
-      personId: request.personId,
-      subscriberId: subscription.subscriberId,
-      exposureRevision: request.revision,
-      actions,
-      msisdnCiphertext: subscription.msisdnCiphertext,
-      msisdnMasked: subscription.msisdnMasked,
-      status: held ? 'HELD' : 'SENT',
-      attempt: 1,
-      issuedAt: now,
-      lastSentAt: held ? null : now,
-      nextSendAt: held ? null : new Date(now.getTime() + this.config.FRAUD_COMMAND_RESEND_AFTER_MS),
-    }));
-  }
-}
-
-function enrollmentIdOf(decision: Protecting): string {
-  return decision.kind === 'enroll' ? decision.enrollment.id : decision.existing.id;
-}
-
-/** The actions on record plus those this revision adds, in order. */
-function mergedActions(decision: Extract<Decision, { kind: 'widen' }>): number[] {
-  return [...decision.existing.actions, ...decision.addedActions].sort((a, b) => a - b);
-}
-
-function outcomeOf(decision: Decision, commands: ReadonlyMap<string, { inserted: NewCommand[] }>): ProtectOutcome {
-  switch (decision.kind) {
-    case 'skip':
-      return decision.outcome;
-    case 'enroll':
-      return 'enrolled';
-    case 'narrow':
-      return 'narrowed';
-    case 'widen':
-      return widened(decision, commands.get(decision.existing.id)?.inserted.length ?? 0) ? 'widened' : 'code-reissued';
-  }
-}
-
-/** A later revision widened the protection when it added actions or commands; otherwise it only reissued the code. */
-function widened(decision: Extract<Decision, { kind: 'widen' }>, newCommands: number): boolean {
-  return decision.addedActions.length > 0 || newCommands > 0;
-}
-
-function countBy(outcomes: readonly ProtectOutcome[]): Partial<Record<ProtectOutcome, number>> {
-  const counts: Partial<Record<ProtectOutcome, number>> = {};
-  for (const outcome of outcomes) counts[outcome] = (counts[outcome] ?? 0) + 1;
-  return counts;
-}
-
-/** For the notification log: the commands were decided but wait for the incident to resume. */
-function heldNote(held: boolean): string {
-  return held ? ' held_while_paused=true' : '';
 }

@@ -1,3 +1,4 @@
+import { DomainException } from '@bnp/errors';
 import {
   ContractDecodeError,
   ExposureChange,
@@ -11,7 +12,7 @@ import type { InboundMessage } from '@bnp/messaging';
 import { BlindIndexer, FieldCipher, PiiError, normalizeMsisdn, redactPiiInText } from '@bnp/pii';
 import { aad } from '../pii-context';
 import type { ProtectionRequest, SubscriptionState } from './protection-request';
-import { ProtectionErrorCode, ProtectionException } from './protection.exception';
+import { ProtectionErrorCode } from './protection.exception';
 
 const PROTOBUF_TYPES = new Set([
   '',
@@ -38,18 +39,18 @@ export class ExposureDecoder {
 
   decode(message: InboundMessage): ProtectionRequest {
     if (!message.value || message.value.length === 0) {
-      throw new ProtectionException(ProtectionErrorCode.MalformedPayload, 'empty message value');
+      throw new DomainException(ProtectionErrorCode.MalformedPayload, 'empty message value');
     }
     const contentType = (message.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
     if (!PROTOBUF_TYPES.has(contentType)) {
-      throw new ProtectionException(ProtectionErrorCode.MalformedPayload, `unsupported content-type '${contentType}'`);
+      throw new DomainException(ProtectionErrorCode.MalformedPayload, `unsupported content-type '${contentType}'`);
     }
     let event: PersonExposed;
     try {
       event = decodeBinary(PersonExposedSchema, message.value);
     } catch (error) {
       if (error instanceof ContractDecodeError) {
-        throw new ProtectionException(ProtectionErrorCode.MalformedPayload, redactPiiInText(error.message));
+        throw new DomainException(ProtectionErrorCode.MalformedPayload, redactPiiInText(error.message));
       }
       throw error;
     }
@@ -62,7 +63,7 @@ export class ExposureDecoder {
     if (!event.idempotencyKey) missing('idempotency_key');
     if (event.revision < 1) missing('revision (must be 1 or more)');
     if (key !== event.personId)
-      throw new ProtectionException(ProtectionErrorCode.KeyMismatch, 'the message key must be the person id');
+      throw new DomainException(ProtectionErrorCode.KeyMismatch, 'the message key must be the person id');
     const change = event.change;
     if (change !== ExposureChange.NEW && change !== ExposureChange.WIDENED && change !== ExposureChange.RETRACTED) {
       invalid('change must be NEW, WIDENED or RETRACTED');
@@ -107,7 +108,7 @@ export class ExposureDecoder {
     } catch (error) {
       if (error instanceof PiiError) {
         // The PII library's messages never carry the value; the code says what went wrong.
-        throw new ProtectionException(ProtectionErrorCode.UnreadableMsisdn, `subscriptions[${index}]: ${error.code}`);
+        throw new DomainException(ProtectionErrorCode.UnreadableMsisdn, `subscriptions[${index}]: ${error.code}`);
       }
       throw error;
     }
@@ -115,9 +116,9 @@ export class ExposureDecoder {
 }
 
 function missing(field: string): never {
-  throw new ProtectionException(ProtectionErrorCode.MissingField, `${field} is required`);
+  throw new DomainException(ProtectionErrorCode.MissingField, `${field} is required`);
 }
 
 function invalid(reason: string): never {
-  throw new ProtectionException(ProtectionErrorCode.InvalidField, reason);
+  throw new DomainException(ProtectionErrorCode.InvalidField, reason);
 }

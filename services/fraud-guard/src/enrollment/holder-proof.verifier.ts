@@ -1,10 +1,11 @@
+import { DomainException } from '@bnp/errors';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import type { HolderProofVerifier } from '@bnp/auth';
 import type { FraudGuardConfig } from '../config';
 import { ActivationService } from '../activation/activation.service';
 import { FRAUD_CONFIG } from '../tokens';
-import { EnrollmentApiErrorCode as Code, EnrollmentApiException } from './enrollment-api.exception';
+import { EnrollmentApiErrorCode as Code } from './enrollment-api.exception';
 import { SlidingWindowLimiter } from './sliding-window-limiter';
 
 export const ACTIVATION_CODE_HEADER = 'x-activation-code';
@@ -50,7 +51,7 @@ export class EnrollmentHolderProof implements HolderProofVerifier {
     const code = header(request, ACTIVATION_CODE_HEADER);
     const otp = header(request, ONE_TIME_CODE_HEADER);
     if (!code || !otp) {
-      throw new EnrollmentApiException(
+      throw new DomainException(
         Code.InvalidRequest,
         `send both ${ACTIVATION_CODE_HEADER} and ${ONE_TIME_CODE_HEADER} (or a staff bearer token)`,
       );
@@ -66,7 +67,9 @@ export class EnrollmentHolderProof implements HolderProofVerifier {
       this.perEnrollment.take(enrollmentId, now),
     );
     if (retryAfter > 0) {
-      throw new EnrollmentApiException(Code.TooManyCodeRequests, 'too many attempts; try again later', retryAfter);
+      throw new DomainException(Code.TooManyCodeRequests, 'too many attempts; try again later', {
+        retryAfterSeconds: retryAfter,
+      });
     }
   }
 }

@@ -1,12 +1,13 @@
+import { DomainException } from '@bnp/errors';
 import { Catch } from '@nestjs/common';
 import { KafkaExceptionFilter, MessageFailure } from '@bnp/messaging';
-import { ProtectionErrorCode, ProtectionException } from './protection.exception';
+import { ProtectionErrorCode } from './protection.exception';
 
 /** Maps fraud-guard's consumer errors to what the Kafka consumer does with the message. */
 @Catch()
 export class ProtectionKafkaExceptionFilter extends KafkaExceptionFilter {
   protected override toFailure(exception: unknown): unknown {
-    if (!(exception instanceof ProtectionException)) return exception; // the consumer retries unknown errors
+    if (!DomainException.is(exception, ProtectionErrorCode)) return exception; // the consumer retries unknown errors
     switch (exception.code) {
       case ProtectionErrorCode.MalformedPayload:
       case ProtectionErrorCode.MissingField:

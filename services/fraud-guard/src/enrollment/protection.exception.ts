@@ -1,3 +1,4 @@
+import type { DomainException } from '@bnp/errors';
 /** Why fraud-guard refused a message from Kafka. Each code decides what the consumer does (see the filter). */
 export enum ProtectionErrorCode {
   MalformedPayload = 'MALFORMED_PAYLOAD',
@@ -9,12 +10,5 @@ export enum ProtectionErrorCode {
   CodeSpaceCollision = 'CODE_SPACE_COLLISION',
 }
 
-export class ProtectionException extends Error {
-  constructor(
-    public readonly code: ProtectionErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ProtectionException';
-  }
-}
+/** The protection context's domain exception: ProtectionErrorCode decides what each transport does with it. */
+export type ProtectionException = DomainException<ProtectionErrorCode>;

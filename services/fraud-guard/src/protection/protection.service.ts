@@ -1,9 +1,10 @@
+import { DomainException } from '@bnp/errors';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { LogChannel, LogEntryKind, ProtectionOutcome } from '@bnp/contracts';
 import { LOGGER } from '@bnp/observability';
 import type { FraudGuardConfig } from '../config';
-import { ProtectionErrorCode, ProtectionException } from '../enrollment/protection.exception';
+import { ProtectionErrorCode } from '../enrollment/protection.exception';
 import { logEntryMessage } from '../notification-log';
 import { FRAUD_CONFIG } from '../tokens';
 import type { Acknowledgement } from './protection-ack.decoder';
@@ -39,7 +40,7 @@ export class ProtectionService {
       const command = await tx.acknowledge(ack.commandId, status, ack.detail, ack.acknowledgedAt);
       if (!command) {
         if (await tx.commandExists(ack.commandId)) return 'duplicate';
-        throw new ProtectionException(ProtectionErrorCode.UnknownCommand, `no protection command ${ack.commandId}`);
+        throw new DomainException(ProtectionErrorCode.UnknownCommand, `no protection command ${ack.commandId}`);
       }
       await tx.appendOutbox([
         logEntryMessage({

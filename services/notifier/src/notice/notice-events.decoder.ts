@@ -1,3 +1,4 @@
+import { DomainException } from '@bnp/errors';
 import type { DescMessage, MessageShape } from '@bufbuild/protobuf';
 import { timestampDate } from '@bufbuild/protobuf/wkt';
 import {
@@ -18,7 +19,7 @@ import type { InboundMessage } from '@bnp/messaging';
 import { maskEmail, maskMsisdn, normalizeEmail, normalizeMsisdn, redactPiiInText } from '@bnp/pii';
 import type { ContactSealer } from '../shared/contact-sealer';
 import { UpstreamAad } from '../shared/contact-sealer';
-import { NotifierErrorCode, NotifierException } from '../shared/notifier.exception';
+import { NotifierErrorCode } from '../shared/notifier.exception';
 import type { Language, NoticeChange } from '../templates/template';
 
 /** A held number to text, plain in memory only until it is re-sealed. */
@@ -95,12 +96,12 @@ export interface ReceivedControl {
 
 function decode<Desc extends DescMessage>(schema: Desc, message: InboundMessage): MessageShape<Desc> {
   if (!message.value || message.value.length === 0)
-    throw new NotifierException(NotifierErrorCode.MalformedPayload, 'empty message value');
+    throw new DomainException(NotifierErrorCode.MalformedPayload, 'empty message value');
   try {
     return decodeBinary(schema, message.value);
   } catch (error) {
     if (error instanceof ContractDecodeError)
-      throw new NotifierException(NotifierErrorCode.MalformedPayload, redactPiiInText(error.message));
+      throw new DomainException(NotifierErrorCode.MalformedPayload, redactPiiInText(error.message));
     throw error;
   }
 }
@@ -108,7 +109,7 @@ function decode<Desc extends DescMessage>(schema: Desc, message: InboundMessage)
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function required(value: string, field: string): string {
-  if (!value) throw new NotifierException(NotifierErrorCode.MissingField, `${field} is required`);
+  if (!value) throw new DomainException(NotifierErrorCode.MissingField, `${field} is required`);
   return value;
 }
 
@@ -132,12 +133,12 @@ export class NoticeEventsDecoder {
     const event = decode(PersonExposedSchema, message);
     const personId = required(event.personId, 'person_id');
     if (message.key !== personId)
-      throw new NotifierException(NotifierErrorCode.KeyMismatch, 'the message key must be the person id');
+      throw new DomainException(NotifierErrorCode.KeyMismatch, 'the message key must be the person id');
     const incidentId = required(event.incidentId, 'incident_id');
     const idempotencyKey = required(event.idempotencyKey, 'idempotency_key');
-    if (event.revision < 1) throw new NotifierException(NotifierErrorCode.MissingField, 'revision must be 1 or more');
+    if (event.revision < 1) throw new DomainException(NotifierErrorCode.MissingField, 'revision must be 1 or more');
     if (event.tier === RiskTier.UNSPECIFIED || !(event.tier in RiskTier)) {
-      throw new NotifierException(NotifierErrorCode.InvalidField, 'tier is missing or unknown');
+      throw new DomainException(NotifierErrorCode.InvalidField, 'tier is missing or unknown');
     }
     const requested = event.language.trim().toLowerCase();
     const numbers = event.subscriptions
@@ -206,10 +207,10 @@ export class NoticeEventsDecoder {
     const event = decode(EnrollmentCreatedSchema, message);
     const personId = required(event.personId, 'person_id');
     if (message.key !== personId)
-      throw new NotifierException(NotifierErrorCode.KeyMismatch, 'the message key must be the person id');
+      throw new DomainException(NotifierErrorCode.KeyMismatch, 'the message key must be the person id');
     const enrollmentId = required(event.enrollmentId, 'enrollment_id');
     if (event.activationCodeCiphertext.length === 0)
-      throw new NotifierException(NotifierErrorCode.MissingField, 'activation_code_ciphertext is required');
+      throw new DomainException(NotifierErrorCode.MissingField, 'activation_code_ciphertext is required');
     return {
       enrollmentId,
       incidentId: required(event.incidentId, 'incident_id'),
@@ -230,30 +231,30 @@ export class NoticeEventsDecoder {
     const event = decode(ActivationChallengeIssuedSchema, message);
     const personId = required(event.personId, 'person_id');
     if (message.key !== personId)
-      throw new NotifierException(NotifierErrorCode.KeyMismatch, 'the message key must be the person id');
+      throw new DomainException(NotifierErrorCode.KeyMismatch, 'the message key must be the person id');
     const challengeId = required(event.challengeId, 'challenge_id');
     if (!UUID.test(challengeId))
-      throw new NotifierException(NotifierErrorCode.InvalidField, 'challenge_id must be a UUID');
+      throw new DomainException(NotifierErrorCode.InvalidField, 'challenge_id must be a UUID');
     const enrollmentId = required(event.enrollmentId, 'enrollment_id');
     const incidentId = required(event.incidentId, 'incident_id');
     if (event.msisdnCiphertext.length === 0)
-      throw new NotifierException(NotifierErrorCode.MissingField, 'msisdn_ciphertext is required');
+      throw new DomainException(NotifierErrorCode.MissingField, 'msisdn_ciphertext is required');
     if (event.otpCiphertext.length === 0)
-      throw new NotifierException(NotifierErrorCode.MissingField, 'otp_ciphertext is required');
-    if (!event.expiresAt) throw new NotifierException(NotifierErrorCode.MissingField, 'expires_at is required');
+      throw new DomainException(NotifierErrorCode.MissingField, 'otp_ciphertext is required');
+    if (!event.expiresAt) throw new DomainException(NotifierErrorCode.MissingField, 'expires_at is required');
     let e164: string;
     try {
       e164 = normalizeMsisdn(
         this.sealer.openUpstream(event.msisdnCiphertext, UpstreamAad.challengeMsisdn(challengeId), 'msisdn_ciphertext'),
       );
     } catch (error) {
-      if (error instanceof NotifierException) throw error;
-      throw new NotifierException(NotifierErrorCode.InvalidField, 'msisdn_ciphertext: not a Pakistani mobile number');
+      if (DomainException.is(error, NotifierErrorCode)) throw error;
+      throw new DomainException(NotifierErrorCode.InvalidField, 'msisdn_ciphertext: not a Pakistani mobile number');
     }
     const otp = this.sealer.openUpstream(event.otpCiphertext, UpstreamAad.oneTimeCode(challengeId), 'otp_ciphertext');
     // Never echoed: a reason must not carry the secret.
     if (!/^\d{6}$/.test(otp))
-      throw new NotifierException(NotifierErrorCode.InvalidField, 'otp_ciphertext: not a 6-digit one-time code');
+      throw new DomainException(NotifierErrorCode.InvalidField, 'otp_ciphertext: not a 6-digit one-time code');
     const requested = event.language.trim().toLowerCase();
     return {
       challengeId: challengeId.toLowerCase(),
@@ -274,9 +275,9 @@ export class NoticeEventsDecoder {
     const event = decode(IncidentControlSchema, message);
     const incidentId = required(event.incidentId, 'incident_id');
     if (message.key !== incidentId)
-      throw new NotifierException(NotifierErrorCode.KeyMismatch, 'the message key must be the incident id');
+      throw new DomainException(NotifierErrorCode.KeyMismatch, 'the message key must be the incident id');
     const decidedAt = event.decidedAt ? timestampDate(event.decidedAt) : null;
-    if (!decidedAt) throw new NotifierException(NotifierErrorCode.MissingField, 'decided_at is required');
+    if (!decidedAt) throw new DomainException(NotifierErrorCode.MissingField, 'decided_at is required');
     const base = {
       controlId: required(event.controlId, 'control_id'),
       incidentId,
@@ -291,8 +292,8 @@ export class NoticeEventsDecoder {
       case ControlAction.RELEASED:
         return { ...base, action: 'released' };
       case ControlAction.UNSPECIFIED:
-        throw new NotifierException(NotifierErrorCode.MissingField, 'action is required');
+        throw new DomainException(NotifierErrorCode.MissingField, 'action is required');
     }
-    throw new NotifierException(NotifierErrorCode.InvalidField, 'action is not one the notifier knows');
+    throw new DomainException(NotifierErrorCode.InvalidField, 'action is not one the notifier knows');
   }
 }

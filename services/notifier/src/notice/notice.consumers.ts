@@ -5,21 +5,25 @@ import type { InboundMessage } from '@bnp/messaging';
 import { NotifierKafkaExceptionFilter } from '../shared/notifier-exception.filter';
 import { ActivationNoticeService, type ActivationOutcome } from './activation-notice.service';
 import { NoticeEventsDecoder } from './notice-events.decoder';
-import { NoticeService, type EnrollmentOutcome, type RecordOutcome } from './notice.service';
+import { EnrollmentRecorder, type EnrollmentOutcome } from './enrollment-recorder';
+import { ExposureRecorder, type RecordOutcome } from './exposure-recorder';
+import { IncidentControlService } from './incident-control.service';
 
-/** Thin adapters: decode, validate, hand to the notice service. None of them sends anything. */
+/** Thin adapters: decode, validate, hand to the recorder of that event. None of them sends anything. */
 @Controller()
 @UseFilters(NotifierKafkaExceptionFilter)
 export class NoticeConsumers {
   constructor(
     private readonly decoder: NoticeEventsDecoder,
-    private readonly notices: NoticeService,
+    private readonly exposures: ExposureRecorder,
+    private readonly enrollments: EnrollmentRecorder,
     private readonly activations: ActivationNoticeService,
+    private readonly controls: IncidentControlService,
   ) {}
 
   @EventPattern(Topics.exposure)
   exposure(@Payload() message: InboundMessage): Promise<RecordOutcome> {
-    return this.notices.recordExposure(this.decoder.exposure(message), {
+    return this.exposures.record(this.decoder.exposure(message), {
       partition: message.partition,
       offset: message.offset,
     });
@@ -27,7 +31,7 @@ export class NoticeConsumers {
 
   @EventPattern(Topics.fraudEnrollments)
   enrollment(@Payload() message: InboundMessage): Promise<EnrollmentOutcome> {
-    return this.notices.recordEnrollment(this.decoder.enrollment(message));
+    return this.enrollments.record(this.decoder.enrollment(message));
   }
 
   @EventPattern(Topics.fraudChallenges)
@@ -37,6 +41,6 @@ export class NoticeConsumers {
 
   @EventPattern(Topics.incidentControl)
   control(@Payload() message: InboundMessage): Promise<'applied' | 'stale'> {
-    return this.notices.recordControl(this.decoder.control(message));
+    return this.controls.record(this.decoder.control(message));
   }
 }

@@ -3,7 +3,12 @@ import { ContactSealer } from '../shared/contact-sealer';
 import { NOTIFIER_CONFIG } from '../shared/tokens';
 import type { NotifierConfig } from '../config';
 import { ActivationNoticeService } from './activation-notice.service';
+import { EnrollmentRecorder } from './enrollment-recorder';
+import { EnrollmentWaitSweep } from './enrollment-wait-sweep';
+import { ExposureRecorder } from './exposure-recorder';
+import { IncidentActivity } from './incident-activity';
 import { IncidentControlRepository } from './incident-control.repository';
+import { IncidentControlService } from './incident-control.service';
 import { NoticeConsumers } from './notice.consumers';
 import { NoticeController } from './notice.controller';
 import { NoticeEventsDecoder } from './notice-events.decoder';
@@ -16,6 +21,11 @@ import { NoticeService } from './notice.service';
     NoticeRepository,
     IncidentControlRepository,
     NoticeService,
+    ExposureRecorder,
+    EnrollmentRecorder,
+    EnrollmentWaitSweep,
+    IncidentActivity,
+    IncidentControlService,
     ActivationNoticeService,
     {
       provide: NoticeEventsDecoder,

@@ -1,3 +1,4 @@
+import { DomainException } from '@bnp/errors';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { LOGGER } from '@bnp/observability';
@@ -11,7 +12,7 @@ import {
 } from '@bnp/contracts';
 import type { InboundMessage } from '@bnp/messaging';
 import { redactPiiInText } from '@bnp/pii';
-import { NotifierErrorCode, NotifierException } from '../shared/notifier.exception';
+import { NotifierErrorCode } from '../shared/notifier.exception';
 import { Batcher } from '@bnp/persistence';
 import { NotificationLogRepository, type NewLogEntry } from './notification-log.repository';
 
@@ -48,18 +49,17 @@ export class NotificationLogWriter {
 
   async append(message: InboundMessage): Promise<'appended' | 'duplicate'> {
     if (!message.value || message.value.length === 0)
-      throw new NotifierException(NotifierErrorCode.MalformedPayload, 'empty message value');
+      throw new DomainException(NotifierErrorCode.MalformedPayload, 'empty message value');
     let entry;
     try {
       entry = decodeBinary(NotificationLogEntrySchema, message.value);
     } catch (error) {
       if (error instanceof ContractDecodeError)
-        throw new NotifierException(NotifierErrorCode.MalformedPayload, error.message);
+        throw new DomainException(NotifierErrorCode.MalformedPayload, error.message);
       throw error;
     }
-    if (!UUID.test(entry.entryId))
-      throw new NotifierException(NotifierErrorCode.InvalidField, 'entry_id must be a UUID');
-    if (!entry.occurredAt) throw new NotifierException(NotifierErrorCode.MissingField, 'occurred_at is required');
+    if (!UUID.test(entry.entryId)) throw new DomainException(NotifierErrorCode.InvalidField, 'entry_id must be a UUID');
+    if (!entry.occurredAt) throw new DomainException(NotifierErrorCode.MissingField, 'occurred_at is required');
     for (const [field, value] of [
       ['source', entry.source],
       ['incident_id', entry.incidentId],
@@ -67,12 +67,12 @@ export class NotificationLogWriter {
       ['subject_id', entry.subjectId],
       ['status', entry.status],
     ] as const) {
-      if (!value) throw new NotifierException(NotifierErrorCode.MissingField, `${field} is required`);
+      if (!value) throw new DomainException(NotifierErrorCode.MissingField, `${field} is required`);
     }
     if (message.key !== entry.personId)
-      throw new NotifierException(NotifierErrorCode.KeyMismatch, 'the message key must be the person id');
+      throw new DomainException(NotifierErrorCode.KeyMismatch, 'the message key must be the person id');
     if (entry.contentHmac && !HEX_HMAC.test(entry.contentHmac))
-      throw new NotifierException(NotifierErrorCode.InvalidField, 'content_hmac must be 64 hex digits');
+      throw new DomainException(NotifierErrorCode.InvalidField, 'content_hmac must be 64 hex digits');
     // Free text is scrubbed, not refused: an entry must not be lost from the regulator's log because a
     // producer wrote something shaped like a number into it, and plain contact data must not be kept.
     const scrubbed = {

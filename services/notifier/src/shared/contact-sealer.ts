@@ -1,5 +1,6 @@
+import { DomainException } from '@bnp/errors';
 import { FieldCipher, PiiCryptoError, PiiErrorCode } from '@bnp/pii';
-import { NotifierErrorCode, NotifierException } from './notifier.exception';
+import { NotifierErrorCode } from './notifier.exception';
 
 /**
  * Opens contact envelopes at the edge and re-seals them under the notifier's own aad, so a stored
@@ -18,13 +19,13 @@ export class ContactSealer {
         return this.cipher.decrypt(buffer, aad);
       } catch (error) {
         if (error instanceof PiiCryptoError && error.code === PiiErrorCode.UnknownKeyId) {
-          throw new NotifierException(NotifierErrorCode.UnknownKey, `${what}: ${error.message}`);
+          throw new DomainException(NotifierErrorCode.UnknownKey, `${what}: ${error.message}`);
         }
         lastError = error;
       }
     }
     const reason = lastError instanceof Error ? lastError.message : 'cannot be opened';
-    throw new NotifierException(NotifierErrorCode.UnreadableEnvelope, `${what}: ${reason}`);
+    throw new DomainException(NotifierErrorCode.UnreadableEnvelope, `${what}: ${reason}`);
   }
 
   seal(plain: string, aad: string): Buffer {

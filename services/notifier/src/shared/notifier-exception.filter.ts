@@ -1,12 +1,13 @@
+import { DomainException } from '@bnp/errors';
 import { Catch } from '@nestjs/common';
 import { KafkaExceptionFilter, MessageFailure } from '@bnp/messaging';
-import { NotifierErrorCode, NotifierException } from './notifier.exception';
+import { NotifierErrorCode } from './notifier.exception';
 
 /** Maps the notifier's domain errors to what the Kafka consumer does with the message. */
 @Catch()
 export class NotifierKafkaExceptionFilter extends KafkaExceptionFilter {
   protected override toFailure(exception: unknown): unknown {
-    if (!(exception instanceof NotifierException)) return exception; // unknown errors are retried
+    if (!DomainException.is(exception, NotifierErrorCode)) return exception; // unknown errors are retried
     switch (exception.code) {
       case NotifierErrorCode.MalformedPayload:
       case NotifierErrorCode.MissingField:

@@ -1,3 +1,4 @@
+import type { DomainException } from '@bnp/errors';
 /** Why the notifier refused or could not yet handle a message. Each code decides retry or dead letter (see the filter). */
 export enum NotifierErrorCode {
   MalformedPayload = 'MALFORMED_PAYLOAD',
@@ -12,12 +13,5 @@ export enum NotifierErrorCode {
   UnknownKey = 'UNKNOWN_KEY',
 }
 
-export class NotifierException extends Error {
-  constructor(
-    public readonly code: NotifierErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'NotifierException';
-  }
-}
+/** The notifier context's domain exception: NotifierErrorCode decides what each transport does with it. */
+export type NotifierException = DomainException<NotifierErrorCode>;

@@ -1,5 +1,6 @@
+import { DomainException } from '@bnp/errors';
 import { z } from 'zod';
-import { ExposureErrorCode, ExposureException } from '../../resolution/exposure.exception';
+import { ExposureErrorCode } from '../../resolution/exposure.exception';
 
 export const approvalRequestSchema = z.object({
   summaryHash: z.string().regex(/^[0-9a-f]{64}$/, 'the summaryHash of the revision you were shown (GET the incident)'),
@@ -12,7 +13,7 @@ export const controlRequestSchema = z.object({
 export function parseGateBody<T>(schema: z.ZodType<T>, body: unknown): T {
   const parsed = schema.safeParse(body ?? {});
   if (!parsed.success) {
-    throw new ExposureException(
+    throw new DomainException(
       ExposureErrorCode.InvalidRequest,
       parsed.error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`).join('; '),
     );

@@ -1,5 +1,6 @@
+import { DomainException } from '@bnp/errors';
 import { z } from 'zod';
-import { EnrollmentApiErrorCode, EnrollmentApiException } from '../enrollment-api.exception';
+import { EnrollmentApiErrorCode } from '../enrollment-api.exception';
 
 export const activateRequestSchema = z
   .object({ code: z.string().min(1).max(40), msisdn: z.string().min(1).max(40) })
@@ -16,5 +17,5 @@ export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
   const result = schema.safeParse(body);
   if (result.success) return result.data;
   const fields = [...new Set(result.error.issues.map((issue) => issue.path.join('.') || '(body)'))];
-  throw new EnrollmentApiException(EnrollmentApiErrorCode.InvalidRequest, `invalid or missing: ${fields.join(', ')}`);
+  throw new DomainException(EnrollmentApiErrorCode.InvalidRequest, `invalid or missing: ${fields.join(', ')}`);
 }
