@@ -164,6 +164,8 @@ export function parseNote(note: string): ParsedNote {
       const match = /^\u2014 (\S+) ([A-Za-z0-9+/=]+)$/.exec(line);
       if (!match) throw new NoteError('malformed signature line');
       const raw = Buffer.from(match[2]!, 'base64');
+      // One spelling per signature: base64 whose unused bits differ would decode to the same bytes.
+      if (raw.toString('base64') !== match[2]) throw new NoteError('signature is not canonical base64');
       if (raw.length < 5) throw new NoteError('signature too short');
       return { name: match[1]!, id: raw.subarray(0, 4), signature: raw.subarray(4), line };
     });
