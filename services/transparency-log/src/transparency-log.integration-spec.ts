@@ -91,6 +91,7 @@ describe('transparency-log (real Kafka and PostgreSQL)', () => {
         TLOG_PSEUDONYM_KEY: Buffer.alloc(32, 12).toString('base64'),
         TLOG_CHECKPOINT_INTERVAL_MS: '300',
         TLOG_CONSUMER_GROUP: GROUP,
+        DATABASE_POOL_SIZE: '4',
         TLOG_RETRY_DELAYS_MS: '200',
       }),
     );
@@ -108,6 +109,8 @@ describe('transparency-log (real Kafka and PostgreSQL)', () => {
   });
 
   it('appends every entry once, with gapless indexes, under a signed checkpoint whose tiles prove each one', async () => {
+    // Other suites may have logged before: everything here is relative to the size the log had.
+    const start = Number((await db.query<{ s: string }>(`SELECT "tree_size" AS s FROM "tlog"."log_state"`)).rows[0]!.s);
     const people = Array.from({ length: 300 }, (_, i) => `P-${i}`);
     const messages = people.map((person) => logEntry(person));
     await kafka.send(Topics.notificationLog, messages);
@@ -124,14 +127,14 @@ describe('transparency-log (real Kafka and PostgreSQL)', () => {
       jurisdiction: 'PK',
     });
     await kafka.send(Topics.exposure, [{ key: 'P-0', value: decision }]);
-    const cp = await checkpointOf(301);
+    const cp = await checkpointOf(start + 301);
     await new Promise((resolve) => setTimeout(resolve, 1000)); // let any duplicate that was still in flight land
     const { rows } = await db.query<{ n: string; top: string; incident: string }>(
       `SELECT count(*) AS n, max("idx") AS top, count(*) FILTER (WHERE "incident_id" = $1) AS incident FROM "tlog"."entries"`,
       [INCIDENT],
     );
-    expect(rows[0]).toEqual({ n: '301', top: '300', incident: '301' });
-    expect((await checkpoint()).size).toBe(301);
+    expect(rows[0]).toEqual({ n: String(start + 301), top: String(start + 300), incident: '301' });
+    expect((await checkpoint()).size).toBe(start + 301);
 
     // Tile 0/000 is full; bundle 000 holds the first 256 entries and hashes to it.
     const tile = (await http.get('/tile/0/000').expect(200)).body as Buffer;
@@ -141,15 +144,22 @@ describe('transparency-log (real Kafka and PostgreSQL)', () => {
     const entries = decodeEntryBundle(bundle.body as Buffer);
     expect(entries).toHaveLength(256);
     entries.forEach((entry, i) => expect(hashLeaf(entry).equals(tile.subarray(i * 32, i * 32 + 32))).toBe(true));
-    // The rightmost tiles are partial at the checkpoint's size: 301 = 256 + 45.
-    expect(((await http.get('/tile/0/001.p/45').expect(200)).body as Buffer).length).toBe(45 * 32);
-    expect(((await http.get('/tile/1/000.p/1').expect(200)).body as Buffer).length).toBe(32);
-    await http.get('/tile/0/001.p/46').expect(404);
-    await http.get('/tile/0/001').expect(404);
+    // The rightmost level-0 tile is partial at the checkpoint's size, and no wider tile exists yet.
+    const lastTile = Math.floor(cp.size / 256);
+    const width = cp.size % 256;
+    const path = `${String(lastTile).padStart(3, '0')}`;
+    if (width > 0) {
+      expect(((await http.get(`/tile/0/${path}.p/${width}`).expect(200)).body as Buffer).length).toBe(width * 32);
+      await http.get(`/tile/0/${path}.p/${width + 1}`).expect(404);
+      await http.get(`/tile/0/${path}`).expect(404);
+    }
     await http.get('/tile/0/1').expect(404);
 
     // The exposure decision is the last entry, and PII-free.
-    const last = decodeEntryBundle((await http.get('/tile/entries/001.p/45').expect(200)).body as Buffer)[44]!;
+    const lastBundle = decodeEntryBundle(
+      (await http.get(`/tile/entries/${path}${width > 0 ? `.p/${width}` : ''}`).expect(200)).body as Buffer,
+    );
+    const last = lastBundle[lastBundle.length - 1]!;
     expect(JSON.parse(last.toString('utf8'))).toMatchObject({
       type: 'exposure_decision',
       tier: 'high',
@@ -157,7 +167,7 @@ describe('transparency-log (real Kafka and PostgreSQL)', () => {
     });
     expect(last.toString('utf8')).not.toContain('P-0');
 
-    for (const index of [0, 17, 255, 256, 300]) {
+    for (const index of [start, start + 17, start + 255, start + 256, start + 300]) {
       const proof = (await http.get(`/proof/inclusion?index=${index}&size=${cp.size}`).expect(200)).body as {
         leaf_hash: string;
         proof: string[];
