@@ -18,6 +18,7 @@ import { FailureHeaders, deadLetterTopic } from '@bnp/messaging';
 import { createLogger } from '@bnp/observability';
 import { KafkaTestClient, TEST_DATABASE_URL, describeLag, startGroupAtEnd, testEnv, waitFor } from '@bnp/testing';
 import {
+  COSIGNATURE_V1_TYPE,
   ED25519_TYPE,
   decodeEntryBundle,
   ed25519FromSeed,
@@ -30,6 +31,9 @@ import {
   verifyConsistency,
   verifyInclusion,
 } from '@bnp/tlog';
+// The witness stand-in runs in-process; it is a local tool, not a dependency.
+// eslint-disable-next-line @nx/enforce-module-boundaries
+import { FileWitnessState, Witness, startWitnessServer } from '../../../deploy/local/witness/src';
 import { createTransparencyLogApp } from './app';
 import { loadTransparencyLogConfig } from './config';
 
@@ -38,6 +42,8 @@ const INCIDENT = `INC-${randomUUID().slice(0, 8)}`;
 const KEY = ed25519FromSeed('bnp.local/transparency-log', Buffer.alloc(32, 11));
 const VKEY = parseVerifierKey(verifierKey(KEY.name, ED25519_TYPE, KEY.publicKey));
 const TOPICS = [Topics.notificationLog, Topics.exposure];
+const WITNESS_KEY = ed25519FromSeed('witness.local/bnp', Buffer.alloc(32, 13));
+const COSIGNER = parseVerifierKey(verifierKey(WITNESS_KEY.name, COSIGNATURE_V1_TYPE, WITNESS_KEY.publicKey));
 
 function logEntry(personId: string, entryId = randomUUID()) {
   return {
@@ -61,6 +67,7 @@ function logEntry(personId: string, entryId = randomUUID()) {
 describe('transparency-log (real Kafka and PostgreSQL)', () => {
   let app: INestApplication;
   let http: ReturnType<typeof request>;
+  let witness: Awaited<ReturnType<typeof startWitnessServer>>;
   const kafka = new KafkaTestClient();
   const db = new Client({ connectionString: TEST_DATABASE_URL });
   const lag = () => describeLag(kafka.kafka, GROUP, TOPICS);
@@ -85,6 +92,10 @@ describe('transparency-log (real Kafka and PostgreSQL)', () => {
   beforeAll(async () => {
     await db.connect();
     await startGroupAtEnd(kafka.kafka, GROUP, TOPICS);
+    witness = await startWitnessServer(
+      new Witness(WITNESS_KEY, new Map([[VKEY.name, VKEY]]), new FileWitnessState(null)),
+      0,
+    );
     const config = loadTransparencyLogConfig(
       testEnv({
         TLOG_SIGNING_KEY: signerKey(KEY),
@@ -93,6 +104,8 @@ describe('transparency-log (real Kafka and PostgreSQL)', () => {
         TLOG_CONSUMER_GROUP: GROUP,
         DATABASE_POOL_SIZE: '4',
         TLOG_RETRY_DELAYS_MS: '200',
+        TLOG_WITNESS_URL: witness.url,
+        TLOG_WITNESS_KEY: verifierKey(WITNESS_KEY.name, COSIGNATURE_V1_TYPE, WITNESS_KEY.publicKey),
       }),
     );
     ({ app } = await createTransparencyLogApp(config, createLogger('tlog-it', config.LOG_LEVEL)));
@@ -104,6 +117,7 @@ describe('transparency-log (real Kafka and PostgreSQL)', () => {
 
   afterAll(async () => {
     await app?.close();
+    witness?.server.close();
     await kafka.close();
     await db.end();
   });
@@ -197,6 +211,16 @@ describe('transparency-log (real Kafka and PostgreSQL)', () => {
       before.root,
       after.root,
     );
+  });
+
+  it('serves checkpoints cosigned by the witness, which has seen every one of them in order', async () => {
+    const { note, size } = await checkpoint();
+    expect(openNote(note, [COSIGNER]).verifiedBy).toEqual(['witness.local/bnp']);
+    const { rows } = await db.query<{ cosigned: boolean }>(
+      `SELECT "cosigned" FROM "tlog"."checkpoints" WHERE "tree_size" = $1`,
+      [size],
+    );
+    expect(rows[0]?.cosigned).toBe(true);
   });
 
   it('dead-letters a malformed entry with its reason, and the log goes on', async () => {

@@ -4,13 +4,22 @@
 //   verify-log bundle <file[.gz]> --key <log vkey> [--witness <vkey>]... [--known <checkpoint file>] [--json]
 //   verify-log live <url> --key <log vkey> [--witness <vkey>]... [--known <file>] [--save <file>] [--sample N] [--json]
 //   verify-log export <url> <incident> <out file[.gz]>
+//   verify-log keygen <name> [--cosigner]   # a new signer key and its verifier key, one per line
 import { createWriteStream } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { parseArgs } from 'node:util';
-import { parseVerifierKey } from '@bnp/tlog';
+import { randomBytes } from 'node:crypto';
+import {
+  COSIGNATURE_V1_TYPE,
+  ED25519_TYPE,
+  ed25519FromSeed,
+  parseVerifierKey,
+  signerKey,
+  verifierKey,
+} from '@bnp/tlog';
 import { BundleVerifier, VerificationError, type TrustAnchors } from './bundle-verifier';
 import { verifyLive } from './live-verifier';
 import { fileLines } from './read-lines';
@@ -47,6 +56,7 @@ async function main(argv: string[]): Promise<void> {
       save: { type: 'string' },
       sample: { type: 'string' },
       json: { type: 'boolean' },
+      cosigner: { type: 'boolean' },
     },
   });
   const [command, ...rest] = positionals;
@@ -83,6 +93,12 @@ async function main(argv: string[]): Promise<void> {
         ? pipeline(body, createGzip(), createWriteStream(out))
         : pipeline(body, createWriteStream(out)));
       console.log(`wrote ${out}`);
+      return;
+    }
+    case 'keygen': {
+      const key = ed25519FromSeed(rest[0] ?? '', randomBytes(32));
+      console.log(signerKey(key));
+      console.log(verifierKey(key.name, values.cosigner ? COSIGNATURE_V1_TYPE : ED25519_TYPE, key.publicKey));
       return;
     }
     default:
