@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the benchmarks (all, or those named) and writes bench/results/*.json plus bench/results/summary.md.
-#   npm run bench                 # exposure, fanout, dispatch, codes
+#   npm run bench                 # exposure, fanout, dispatch, codes, log
+#   npm run bench -- log --quick  # the transparency log at 100,000 entries instead of 1,000,000
 #   npm run bench -- exposure --subscribers 10000000
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -13,7 +14,7 @@ stop_services
 scripts/kafka.sh start
 node -r @swc-node/register scripts/kafka-topics.ts
 
-all=(exposure fanout dispatch codes)
+all=(exposure fanout dispatch codes log)
 if [ $# -gt 0 ] && [[ " ${all[*]} " == *" $1 "* ]]; then
   names=("$1")
   shift

@@ -5,3 +5,4 @@ export * from './bundle';
 export * from './note';
 export * from './checkpoint';
 export * from './canonical-json';
+export * from './path-verifier';

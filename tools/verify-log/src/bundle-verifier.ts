@@ -6,7 +6,7 @@ import {
   parseCheckpoint,
   parseNote,
   verifierKey,
-  verifyInclusion,
+  PathVerifier,
   type Checkpoint,
   type NoteVerifier,
 } from '@bnp/tlog';
@@ -94,7 +94,13 @@ export function verifyCheckpointNote(
  * so a dropped, added, reordered or cut entry fails as surely as an edited one.
  */
 export class BundleVerifier {
-  private header?: { origin: string; incident: string; checkpoint: Checkpoint; cosignedBy: string[] };
+  private header?: {
+    origin: string;
+    incident: string;
+    checkpoint: Checkpoint;
+    cosignedBy: string[];
+    paths: PathVerifier;
+  };
   private readonly digest = createHash('sha256');
   private count = 0;
   private last = -1;
@@ -141,11 +147,12 @@ export class BundleVerifier {
     const { checkpoint, cosignedBy } = verifyCheckpointNote(header.checkpoint, this.anchors);
     if (header.tree_size !== checkpoint.size) fail('the header’s tree size is not its checkpoint’s');
     if (header.origin !== checkpoint.origin) fail('the header’s origin is not its checkpoint’s');
-    this.header = { origin: checkpoint.origin, incident: header.incident, checkpoint, cosignedBy };
+    const paths = new PathVerifier(checkpoint.size, checkpoint.root);
+    this.header = { origin: checkpoint.origin, incident: header.incident, checkpoint, cosignedBy, paths };
   }
 
   private readEntry(line: { index?: unknown; entry?: unknown; proof?: unknown }): void {
-    const { checkpoint, incident } = this.header!;
+    const { incident, paths } = this.header!;
     const { index, entry, proof } = line;
     if (typeof index !== 'number' || !Number.isSafeInteger(index) || typeof entry !== 'string' || !Array.isArray(proof))
       fail(`line ${this.count + 2} is not an entry`);
@@ -153,12 +160,10 @@ export class BundleVerifier {
     const data = strictBase64(entry, `entry ${index}`);
     const leaf = hashLeaf(data);
     try {
-      verifyInclusion(
+      paths.verify(
         leaf,
         index,
-        checkpoint.size,
         proof.map((hash) => strictBase64(String(hash), `a proof hash of entry ${index}`)),
-        checkpoint.root,
       );
     } catch (error) {
       fail(`entry ${index}: ${error instanceof Error ? error.message : String(error)}`);

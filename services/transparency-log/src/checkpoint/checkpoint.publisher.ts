@@ -36,9 +36,14 @@ export class CheckpointPublisher implements BackgroundWorker {
   constructor(private readonly options: CheckpointPublisherOptions) {
     this.loop = new WorkerLoop({
       logger: options.logger,
+      // Checkpoints start every interval, however long signing and the witness took: the pass waits out
+      // the rest of its interval itself (and reports work, so the loop goes again at once).
       pass: async () => {
+        const due = Date.now() + options.intervalMs;
         await this.publishIfGrown();
-        return 0;
+        while (this.loop.running && Date.now() < due)
+          await new Promise((resolve) => setTimeout(resolve, Math.min(100, due - Date.now())));
+        return 1;
       },
       idleMs: options.intervalMs,
       retryMs: options.intervalMs,

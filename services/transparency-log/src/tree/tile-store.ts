@@ -50,7 +50,8 @@ export class TileRepository {
 /**
  * Subtree hashes of the stored tree, from its tiles: a hash at tree level 8L + r is combined from 2^r
  * hashes of one tile at level L. Each tile read is expanded once into all its inner levels and kept
- * (up to `maxTiles`), so a bundle of many proofs reads and hashes every tile once.
+ * (up to `maxTiles`), so a bundle of many proofs reads and hashes every tile once. One reader per
+ * request: it must not outlive the tree size it was made for.
  */
 export class TileHashReader implements SubtreeHashReader {
   private readonly expanded = new Map<string, Promise<Buffer[][]>>();
@@ -76,11 +77,9 @@ export class TileHashReader implements SubtreeHashReader {
     let tile = this.expanded.get(key);
     if (!tile) {
       tile = this.tiles.read(level, index).then((hashes) => expand(hashes ?? Buffer.alloc(0)));
-      // A tile that is still partial may grow: keep only full ones.
-      void tile.then(
-        (levels) => levels[0]!.length < TILE_WIDTH && this.expanded.delete(key),
-        () => this.expanded.delete(key),
-      );
+      // A reader serves one request at one tree size: a partial tile read once already holds every hash of
+      // that size (tiles only grow), so it is kept too. A failed read is not.
+      void tile.catch(() => this.expanded.delete(key));
       if (this.expanded.size >= this.maxTiles) this.expanded.delete(this.expanded.keys().next().value!);
       this.expanded.set(key, tile);
     }
