@@ -1,8 +1,12 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { Pool, PoolClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { inPgTransaction } from '@bnp/persistence';
 import { appendToTiles } from '@bnp/tlog';
 import type { Leaf } from '../leaf/leaf';
 import { TileRepository } from '../tree/tile-store';
+import { encodeEntriesCopy } from './entries-copy';
 
 /** Per leaf of a batch: its index in the log, or null when its entry id was already logged. */
 export type AppendOutcome = number | null;
@@ -36,16 +40,24 @@ export class AppendRepository {
         fresh.push(leaf);
       }
       if (fresh.length === 0) return outcomes;
-      await client.query(
-        `INSERT INTO "tlog"."entries" ("idx", "entry_id", "kind", "incident_id", "data")
-         SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::bytea[])`,
-        [
-          fresh.map((_, i) => size + i),
-          fresh.map((leaf) => leaf.entryId),
-          fresh.map((leaf) => leaf.kind),
-          fresh.map((leaf) => leaf.incidentId),
-          fresh.map((leaf) => leaf.data),
-        ],
+      // Binary COPY: about twice as fast as INSERT ... unnest, whose bytea[] parameter travels as hex text.
+      await pipeline(
+        Readable.from([
+          encodeEntriesCopy(
+            fresh.map((leaf, i) => ({
+              idx: size + i,
+              entryId: leaf.entryId,
+              kind: leaf.kind,
+              incidentId: leaf.incidentId,
+              data: leaf.data,
+            })),
+          ),
+        ]),
+        client.query(
+          copyFrom(
+            `COPY "tlog"."entries" ("idx", "entry_id", "kind", "incident_id", "data") FROM STDIN (FORMAT binary)`,
+          ),
+        ),
       );
       const tiles = new TileRepository(client);
       const rightmost = await tiles.rightmost(size);
