@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the benchmarks (all, or the one named) and writes bench/results/*.json plus bench/results/summary.md.
-#   npm run bench                                  # exposure, fanout, dispatch, dispatch-faults, codes, encoders
+#   npm run bench                                  # exposure, fanout, dispatch, dispatch-faults, codes, encoders, log
+#   npm run bench -- log --quick                   # the transparency log at 100,000 entries instead of 1,000,000
 #   npm run bench -- exposure --subscribers 10000000
 #   npm run bench -- --quick                       # each at a size that takes minutes, into bench/results/quick
 # KAFKA_PORT (or KAFKA_BROKERS) picks the broker; BENCH_DATABASE_URL (else DATABASE_URL) the PostgreSQL
@@ -26,7 +27,7 @@ for arg in "$@"; do
 done
 set -- ${args[@]+"${args[@]}"}
 
-all=(exposure fanout dispatch dispatch-faults codes encoders)
+all=(exposure fanout dispatch dispatch-faults codes encoders log)
 if [ $# -gt 0 ] && [[ " ${all[*]} " == *" $1 "* ]]; then
   names=("$1")
   shift

@@ -9,6 +9,7 @@ const SERVICES: { service: string; schema: string }[] = [
   { service: 'exposure', schema: 'exposure' },
   { service: 'fraud-guard', schema: 'fraud' },
   { service: 'notifier', schema: 'notify' },
+  { service: 'transparency-log', schema: 'tlog' },
 ];
 
 export async function migrateAll(url: string, log: (line: string) => void = console.log): Promise<void> {

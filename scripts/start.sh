@@ -24,6 +24,21 @@ ensure_secret PII_ACTIVE_KEY_ID dev1
 ensure_secret PII_BLIND_INDEX_KEY "$(random_b64 32)"
 ensure_secret NOTIFIER_LOG_HMAC_KEY "$(random_b64 32)"
 ensure_secret FRAUD_ACTIVATION_CODE_KEY "$(random_b64 32)"
+ensure_secret TLOG_PSEUDONYM_KEY "$(random_b64 32)"
+# The transparency log's Ed25519 key (named by its origin) and the local witness's cosigning key, with the
+# verifier keys each side needs; the public halves are what a regulator pins (docs/transparency-log.md).
+if ! grep -q '^TLOG_SIGNING_KEY=' "$secrets"; then
+  keygen() { node -r @swc-node/register tools/verify-log/src/main.ts keygen "$@"; }
+  mapfile -t log_keys < <(keygen bnp.local/transparency-log)
+  mapfile -t witness_keys < <(keygen witness.bnp.local --cosigner)
+  {
+    echo "TLOG_SIGNING_KEY=${log_keys[0]}"
+    echo "TLOG_VERIFIER_KEY=${log_keys[1]}"
+    echo "WITNESS_KEY=${witness_keys[0]}"
+    echo "TLOG_WITNESS_KEY=${witness_keys[1]}"
+  } >> "$secrets"
+  log "generated the local transparency log and witness keys (development only)"
+fi
 set -a
 . "$ROOT/deploy/local/local.env"
 # shellcheck disable=SC1090
@@ -51,6 +66,9 @@ start_process smtp-sink 1080 /api/health node -r @swc-node/register deploy/local
 start_process monitoring-partner 4020 /health node -r @swc-node/register deploy/local/monitoring-partner/src/main.ts
 # What the operator's provisioning adapter does with fraud.protection.v1: apply and acknowledge.
 start_process operator-bss 4030 /health node -r @swc-node/register deploy/local/operator-bss/src/main.ts
+# The witness (C2SP tlog-witness) that cosigns the transparency log's checkpoints; it remembers what it cosigned.
+WITNESS_LOGS="$TLOG_VERIFIER_KEY" WITNESS_STATE_FILE="$CACHE/witness-state.json" \
+  start_process witness 4060 /health node -r @swc-node/register deploy/local/witness/src/main.ts
 
 urls=()
 while read -r name port entry; do
@@ -69,4 +87,5 @@ echo "  twilio-stand-in    http://127.0.0.1:4010  (messages: /__admin/messages, 
 echo "  smtp-sink          smtp://127.0.0.1:1025, mail at http://127.0.0.1:1080"
 echo "  monitoring-partner http://127.0.0.1:4020  (enrollments: /__admin/enrollments)"
 echo "  operator-bss       http://127.0.0.1:4030  (acknowledged protection commands: /stats)"
+echo "  witness            http://127.0.0.1:4060  (C2SP tlog-witness: POST /add-checkpoint)"
 echo "Logs: $RUN_DIR/*.log   Stop with: npm stop"

@@ -16,6 +16,9 @@ npx nx show projects >/dev/null # builds the project graph the module-boundary r
 npx eslint --max-warnings=0 .
 npx tsc -p tsconfig.json --noEmit
 
+log "Go's transparency-log tools (the log is verified with code that is not ours)"
+scripts/go-tools.sh >/dev/null
+
 log "stack: PostgreSQL, Kafka, Keycloak"
 scripts/postgres.sh bnp bnp_test
 scripts/kafka.sh start

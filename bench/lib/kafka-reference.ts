@@ -107,3 +107,61 @@ export async function kafkaProducerPerformance(records: number, recordSize: numb
     mb_per_second: Number(match[2]),
   };
 }
+
+export interface ConsumerReference {
+  records: number;
+  seconds: number;
+  records_per_second: number;
+}
+
+/**
+ * Kafka's own org.apache.kafka.tools.ConsumerPerformance (kafka-consumer-perf-test) reading `records`
+ * records of `topic` from the beginning in a fresh group: the fastest this broker hands them to a client.
+ */
+export function kafkaConsumerPerformance(topic: string, records: number, brokers: string): ConsumerReference {
+  const version = /<kafka.version>(.*)<\/kafka.version>/.exec(
+    readFileSync(join(ROOT, 'deploy/local/kafka/pom.xml'), 'utf8'),
+  )![1]!;
+  const started = Date.now();
+  const output = execFileSync(
+    'java',
+    [
+      '-Xmx512m',
+      '-cp',
+      `${join(ROOT, '.cache', 'kafka', version, 'libs')}/*`,
+      `-Dlog4j2.configurationFile=${join(ROOT, 'deploy/local/kafka/log4j2.yaml')}`,
+      'org.apache.kafka.tools.ConsumerPerformance',
+      '--bootstrap-server',
+      brokers,
+      '--topic',
+      topic,
+      '--messages',
+      String(records),
+      '--group',
+      `bench-consumer-performance-${Date.now()}`,
+      '--timeout',
+      '60000',
+    ],
+    { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+  );
+  const wall = (Date.now() - started) / 1000;
+  // Header: start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec, rebalance.time.ms,
+  // fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec. The last line holds the figures.
+  const fields = output
+    .trim()
+    .split('\n')
+    .pop()!
+    .split(',')
+    .map((field) => field.trim());
+  const consumed = Number(fields[4]);
+  const fetchMs = Number(fields[7]);
+  if (!(consumed >= records) || !(fetchMs > 0))
+    throw new Error(`unexpected ConsumerPerformance output: ${output.slice(-500)}`);
+  // Its own fetch time (without the JVM's start-up and the group join), or the wall time if that is shorter.
+  const seconds = Math.min(wall, fetchMs / 1000);
+  return {
+    records: consumed,
+    seconds: Math.round(seconds * 1000) / 1000,
+    records_per_second: Math.round(consumed / seconds),
+  };
+}

@@ -1,0 +1,3 @@
+export * from './witness';
+export * from './state-file';
+export * from './server';

@@ -1,0 +1,73 @@
+import 'reflect-metadata';
+import { Module, type DynamicModule, type INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Kafka } from 'kafkajs';
+import type { Logger } from 'pino';
+import { Registry } from 'prom-client';
+import { Topics } from '@bnp/contracts';
+import { DataSource } from 'typeorm';
+import {
+  KafkaConsumerMetrics,
+  ReliableKafkaServer,
+  consumerOutageOptions,
+  ensureTopics,
+  failureTopics,
+} from '@bnp/messaging';
+import { FieldCipher, parseKeyRing } from '@bnp/pii';
+import { ObservabilityModule, PinoNestLogger } from '@bnp/observability';
+import { AppendModule } from './append/append.module';
+import type { TransparencyLogConfig } from './config';
+import { HttpModule } from './http/http.module';
+import { infrastructureModule } from './infrastructure.module';
+
+@Module({})
+class TransparencyLogAppModule {
+  static forRoot(config: TransparencyLogConfig, logger: Logger): DynamicModule {
+    return {
+      module: TransparencyLogAppModule,
+      imports: [
+        ObservabilityModule.forRoot({ service: 'transparency-log', logLevel: config.LOG_LEVEL, logger }),
+        infrastructureModule(config),
+        AppendModule,
+        HttpModule,
+      ],
+    };
+  }
+}
+
+export interface TransparencyLogApp {
+  app: INestApplication;
+  consumer: ReliableKafkaServer;
+}
+
+/**
+ * Builds the transparency log: its consumer (notification.log.v1 and exposure.v1, in a group of its
+ * own), the checkpoint publisher, and the read-only HTTP API (health, metrics, tiles, checkpoint, proofs).
+ */
+export async function createTransparencyLogApp(
+  config: TransparencyLogConfig,
+  logger: Logger,
+): Promise<TransparencyLogApp> {
+  const app = await NestFactory.create(TransparencyLogAppModule.forRoot(config, logger), {
+    logger: new PinoNestLogger(logger.child({ component: 'nest' })),
+  });
+  app.enableShutdownHooks();
+  const kafka = app.get(Kafka);
+  if (config.KAFKA_CREATE_TOPICS) {
+    await ensureTopics(kafka, failureTopics(config.TLOG_CONSUMER_GROUP, config.retryDelaysMs.length));
+  }
+  const consumer = new ReliableKafkaServer({
+    kafka,
+    groupId: config.TLOG_CONSUMER_GROUP,
+    topics: [Topics.notificationLog, Topics.exposure],
+    retryDelaysMs: config.retryDelaysMs,
+    partitionsConsumedConcurrently: config.TLOG_CONSUMER_CONCURRENCY,
+    keysConsumedConcurrently: config.TLOG_CONSUMER_KEYS_AT_ONCE,
+    logger,
+    metrics: new KafkaConsumerMetrics(app.get(Registry)),
+    outage: consumerOutageOptions(config, app.get(DataSource)),
+    seal: new FieldCipher(parseKeyRing(config.PII_ENCRYPTION_KEYS, config.PII_ACTIVE_KEY_ID)),
+  });
+  app.connectMicroservice({ strategy: consumer });
+  return { app, consumer };
+}
