@@ -53,6 +53,7 @@ export default tseslint.config(
             '@bnp/fraud-guard/src/activation/activation-code',
             '@bnp/smtp-sink',
             '@bnp/twilio-stand-in',
+            '@bnp/witness',
             '@bnp/scripts/migrate',
           ],
           depConstraints: [

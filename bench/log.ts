@@ -24,7 +24,7 @@ import {
   signerKey,
   verifierKey,
 } from '@bnp/tlog';
-import { FileWitnessState, Witness, startWitnessServer } from '../deploy/local/witness/src';
+import { FileWitnessState, Witness, startWitnessServer } from '@bnp/witness';
 import { freshBenchDatabase } from './lib/bench-db';
 import { kafkaConsumerPerformance } from './lib/kafka-reference';
 import { startService } from './lib/processes';

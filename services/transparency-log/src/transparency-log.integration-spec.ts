@@ -32,8 +32,7 @@ import {
   verifyInclusion,
 } from '@bnp/tlog';
 // The witness stand-in runs in-process; it is a local tool, not a dependency.
-
-import { FileWitnessState, Witness, startWitnessServer } from '../../../deploy/local/witness/src';
+import { FileWitnessState, Witness, startWitnessServer } from '@bnp/witness';
 import { createTransparencyLogApp } from './app';
 import { loadTransparencyLogConfig } from './config';
 
