@@ -2,11 +2,14 @@ import { ConfigValidationError } from '@bnp/config';
 import { TEST_PII_KEYS } from '@bnp/testing';
 import { loadFraudGuardConfig } from './config';
 
+/** Who issues the staff tokens fraud-guard's routes check (libs/auth). */
+const OIDC = { OIDC_ISSUER: 'https://idp.example.pk/realms/bnp', OIDC_AUDIENCE: 'bnp-api' };
+
 describe(loadFraudGuardConfig.name, () => {
   const key = Buffer.alloc(32, 5).toString('base64');
 
   it('applies the protection policy defaults', () => {
-    const sut = loadFraudGuardConfig({ ...TEST_PII_KEYS, FRAUD_ACTIVATION_CODE_KEY: key });
+    const sut = loadFraudGuardConfig({ ...TEST_PII_KEYS, ...OIDC, FRAUD_ACTIVATION_CODE_KEY: key });
     expect(sut).toMatchObject({
       PORT: 3004,
       FRAUD_MONITORING_MONTHS: 12,
@@ -22,6 +25,7 @@ describe(loadFraudGuardConfig.name, () => {
     expect(() =>
       loadFraudGuardConfig({
         ...TEST_PII_KEYS,
+        ...OIDC,
         FRAUD_ACTIVATION_CODE_KEY: key,
         FRAUD_CONSUMER_GROUP: 'fraud',
         FRAUD_CONTROL_CONSUMER_GROUP: 'fraud',
@@ -30,10 +34,10 @@ describe(loadFraudGuardConfig.name, () => {
   });
 
   it('fails at boot naming a missing or short activation code key, never its value', () => {
-    expect(() => loadFraudGuardConfig({ ...TEST_PII_KEYS })).toThrow(/FRAUD_ACTIVATION_CODE_KEY/);
+    expect(() => loadFraudGuardConfig({ ...TEST_PII_KEYS, ...OIDC })).toThrow(/FRAUD_ACTIVATION_CODE_KEY/);
     const short = Buffer.alloc(8, 1).toString('base64');
     try {
-      loadFraudGuardConfig({ ...TEST_PII_KEYS, FRAUD_ACTIVATION_CODE_KEY: short });
+      loadFraudGuardConfig({ ...TEST_PII_KEYS, ...OIDC, FRAUD_ACTIVATION_CODE_KEY: short });
       throw new Error('expected a config error');
     } catch (error) {
       expect(error).toBeInstanceOf(ConfigValidationError);

@@ -4,6 +4,8 @@ import { loadNotifierConfig } from './config';
 
 const valid = {
   ...TEST_PII_KEYS,
+  OIDC_ISSUER: 'https://idp.example.pk/realms/bnp',
+  OIDC_AUDIENCE: 'bnp-api',
   NOTIFIER_LOG_HMAC_KEY: Buffer.alloc(32, 1).toString('base64'),
   NOTIFIER_PUBLIC_URL: 'https://notifier.example.pk/',
   TWILIO_ACCOUNT_SID: 'AC0123456789abcdef0123456789abcdef',

@@ -1,10 +1,15 @@
 import { COSIGNATURE_V1_TYPE, ED25519_TYPE, ed25519FromSeed, signerKey, verifierKey } from '@bnp/tlog';
+import { TEST_PII_KEYS } from '@bnp/testing';
 import { loadTransparencyLogConfig } from './config';
 
 describe(loadTransparencyLogConfig.name, () => {
   const logKey = ed25519FromSeed('bnp.local/transparency-log', Buffer.alloc(32, 1));
   const witness = ed25519FromSeed('witness.local/bnp', Buffer.alloc(32, 2));
-  const base = { TLOG_SIGNING_KEY: signerKey(logKey), TLOG_PSEUDONYM_KEY: Buffer.alloc(32, 3).toString('base64') };
+  const base = {
+    ...TEST_PII_KEYS,
+    TLOG_SIGNING_KEY: signerKey(logKey),
+    TLOG_PSEUDONYM_KEY: Buffer.alloc(32, 3).toString('base64'),
+  };
 
   it('defaults to port 3006 and a checkpoint every 10 s', () => {
     expect(loadTransparencyLogConfig(base)).toMatchObject({

@@ -19,8 +19,9 @@ export const transparencyLogConfigShape = {
   ...serviceConfigShape,
   ...kafkaConfigShape,
   ...databaseConfigShape,
-  // Seals the values the consumer copies to its retry and dead-letter topics (ADR 0015).
-  ...piiKeyConfigShape,
+  // Seal the values the consumer copies to its retry and dead-letter topics (ADR 0015).
+  PII_ENCRYPTION_KEYS: piiKeyConfigShape.PII_ENCRYPTION_KEYS,
+  PII_ACTIVE_KEY_ID: piiKeyConfigShape.PII_ACTIVE_KEY_ID,
   PORT: env.port(3006),
   // The checkpoint origin line (C2SP tlog-checkpoint): the log's name, by convention its URL without scheme.
   TLOG_ORIGIN: env.string('bnp.local/transparency-log'),
