@@ -8,7 +8,9 @@ import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import type { INestApplication } from '@nestjs/common';
 import { LogChannel, LogEntryKind, NotificationLogEntrySchema, Topics, encodeMessage } from '@bnp/contracts';
 import { createLogger } from '@bnp/observability';
-import { KafkaTestClient, describeLag, startGroupAtEnd, testEnv, waitFor } from '@bnp/testing';
+import { Client } from 'pg';
+import { migrateAll } from '@bnp/scripts/migrate';
+import { KafkaTestClient, TEST_DATABASE_URL, describeLag, startGroupAtEnd, testEnv, waitFor } from '@bnp/testing';
 import {
   ED25519_TYPE,
   ed25519FromSeed,
@@ -63,6 +65,29 @@ async function expectFailure(file: string, args: string[], reason: RegExp): Prom
   expect(outcome).toMatch(reason);
 }
 
+/**
+ * The log is one tree per database and this spec signs with a key of its own: it starts from an empty log
+ * in a database of its own, not after the entries and checkpoints other specs left in the shared one.
+ */
+const DATABASE_URL = Object.assign(new URL(TEST_DATABASE_URL), {
+  pathname: `${new URL(TEST_DATABASE_URL).pathname}_tlog_ext`,
+}).toString();
+
+async function freshDatabase(): Promise<void> {
+  const admin = new Client({
+    connectionString: Object.assign(new URL(DATABASE_URL), { pathname: '/postgres' }).toString(),
+  });
+  await admin.connect();
+  try {
+    const name = new URL(DATABASE_URL).pathname.slice(1);
+    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await admin.end();
+  }
+  await migrateAll(DATABASE_URL, () => undefined);
+}
+
 describe('transparency log verified by Go’s tlog and note packages and by the stand-alone CLI', () => {
   let app: INestApplication;
   let url: string;
@@ -89,8 +114,10 @@ describe('transparency log verified by Go’s tlog and note packages and by the 
   beforeAll(async () => {
     goVerifier = execFileSync('bash', [join(ROOT, 'scripts/go-tools.sh')], { encoding: 'utf8' }).trim();
     await startGroupAtEnd(kafka.kafka, GROUP, TOPICS);
+    await freshDatabase();
     const config = loadTransparencyLogConfig(
       testEnv({
+        DATABASE_URL,
         TLOG_SIGNING_KEY: signerKey(KEY),
         TLOG_PSEUDONYM_KEY: Buffer.alloc(32, 32).toString('base64'),
         TLOG_CHECKPOINT_INTERVAL_MS: '300',
