@@ -2,9 +2,7 @@ import { timestampDate } from '@bufbuild/protobuf/wkt';
 import request from 'supertest';
 import { ActivationChallengeIssuedSchema, Topics, decodeBinary } from '@bnp/contracts';
 import { maskMsisdn } from '@bnp/pii';
-// The partner stand-in runs in-process so the test can switch its faults; it is a local tool, not a dependency.
 import { aad } from './pii-context';
-
 import {
   careHeaders,
   cipher,
@@ -17,7 +15,7 @@ import {
 
 describe('fraud-guard', () => {
   const f = fraudGuardFixture();
-  const { send, waitForApp, published, logEntries, enrollmentRows, codeOf } = f;
+  const { send, waitForApp, published, logEntries, enrollmentRows, codeOf, issued } = f;
 
   describe('activation', () => {
     const enroll = async (numbers: string[]) => {
@@ -32,23 +30,6 @@ describe('fraud-guard', () => {
       request(f.app.getHttpServer()).post('/enrollments/activate').send({ code, msisdn });
     const confirm = (code: string, otp: string) =>
       request(f.app.getHttpServer()).post('/enrollments/activate/confirm').send({ code, otp });
-    /** The challenge's ActivationChallengeIssued, with its secrets opened as the notifier opens them. */
-    const issued = async (challengeId: string) => {
-      const message = await waitForApp(
-        () =>
-          published(Topics.fraudChallenges).find(
-            (candidate) => decodeBinary(ActivationChallengeIssuedSchema, candidate.value!).challengeId === challengeId,
-          ),
-        'ActivationChallengeIssued',
-      );
-      const event = decodeBinary(ActivationChallengeIssuedSchema, message.value!);
-      return {
-        key: message.key,
-        event,
-        msisdn: cipher.decrypt(Buffer.from(event.msisdnCiphertext), aad.challengeMsisdn(challengeId)),
-        otp: cipher.decrypt(Buffer.from(event.otpCiphertext), aad.oneTimeCode(challengeId)),
-      };
-    };
     const otpOf = async (challengeId: string) => (await issued(challengeId)).otp;
 
     it('activates only for the person the code was issued to, with a one-time code to one of their own numbers', async () => {

@@ -7,6 +7,7 @@ import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import type { INestApplication } from '@nestjs/common';
 import { Client } from 'pg';
 import {
+  ActivationChallengeIssuedSchema,
   ControlAction,
   EnrollmentCreatedSchema,
   ExposureChange,
@@ -117,8 +118,11 @@ export function exposure(overrides: ExposureInit = {}): PersonExposed {
   });
 }
 
-/** Registers beforeAll/afterAll that start and stop fraud-guard for the calling spec file; returns its helpers. */
-export function fraudGuardFixture() {
+/**
+ * Registers beforeAll/afterAll that start and stop fraud-guard for the calling spec file; returns its helpers.
+ * `env` overrides the fixture's settings (e.g. a spec's own throttling limits).
+ */
+export function fraudGuardFixture(env: Record<string, string> = {}) {
   let kafka: KafkaTestClient;
   let partner: MonitoringPartnerStandIn;
   let config: FraudGuardConfig;
@@ -151,6 +155,7 @@ export function fraudGuardFixture() {
         MONITORING_PARTNER_TIMEOUT_MS: '1000',
         MONITORING_PARTNER_RETRY_AFTER_MS: '200',
         MONITORING_PARTNER_RETRY_MAX_MS: '400',
+        ...env,
       }),
     );
     // Other suites share the broker without resetting topics: consume only what this run produces.
@@ -349,6 +354,24 @@ export function fraudGuardFixture() {
     return cipher.decrypt(Buffer.from(created!.activationCodeCiphertext), aad.activationCode(created!.enrollmentId));
   };
 
+  /** A challenge's ActivationChallengeIssued, with its secrets opened as the notifier opens them. */
+  const issued = async (challengeId: string) => {
+    const message = await waitForApp(
+      () =>
+        published(Topics.fraudChallenges).find(
+          (candidate) => decodeBinary(ActivationChallengeIssuedSchema, candidate.value!).challengeId === challengeId,
+        ),
+      'ActivationChallengeIssued',
+    );
+    const event = decodeBinary(ActivationChallengeIssuedSchema, message.value!);
+    return {
+      key: message.key,
+      event,
+      msisdn: cipher.decrypt(Buffer.from(event.msisdnCiphertext), aad.challengeMsisdn(challengeId)),
+      otp: cipher.decrypt(Buffer.from(event.otpCiphertext), aad.oneTimeCode(challengeId)),
+    };
+  };
+
   /** Sends a dry-run exposure for the same person (same partition) and waits until it is recorded: everything before it was handled. */
   const settle = async (personId: string) => {
     const marker = exposure({ personId, dryRun: true, idempotencyKey: `marker:${randomUUID()}` });
@@ -395,6 +418,7 @@ export function fraudGuardFixture() {
     atPartner,
     settleControls,
     codeOf,
+    issued,
     settle,
   };
 }
