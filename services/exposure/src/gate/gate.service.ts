@@ -12,13 +12,22 @@ import { ExposureErrorCode } from '../resolution/exposure.exception';
 import { ResolutionRepository, type ResolutionTransaction } from '../resolution/resolution.repository';
 import { approvalRefusal } from './approver-policy';
 import { GATE_CLOCK } from './gate-clock';
+import { GateRepository, summaryFields, type Approval, type IncidentListing } from './gate.repository';
 import { revisionSummaryHash } from './revision-summary';
 
-export interface Approval {
-  subject: string;
-  displayName: string;
-  approvedAt: string;
-  summaryHash: string;
+export type { Approval } from './gate.repository';
+
+/** An incident as the gate shows it; each revision's summaryHash is what an approval must name. */
+export interface IncidentView {
+  incidentId: string;
+  currentRevision: number;
+  paused: boolean;
+  revisions: (Omit<IncidentListing['revisions'][number], 'dry_run' | 'people_affected' | 'policy_version'> & {
+    dryRun: boolean;
+    peopleAffected: number;
+    policyVersion: string;
+    summaryHash: string;
+  })[];
 }
 
 export interface ApprovalResult {
@@ -26,15 +35,6 @@ export interface ApprovalResult {
   revision: number;
   approvals: Approval[];
   released: boolean;
-}
-
-interface RevisionRow {
-  status: string;
-  dry_run: boolean;
-  people_affected: number;
-  events: number;
-  policy_version: string;
-  summary: unknown;
 }
 
 /**
@@ -47,11 +47,34 @@ interface RevisionRow {
 export class GateService {
   constructor(
     private readonly resolutions: ResolutionRepository,
+    private readonly gate: GateRepository,
     private readonly policy: RiskPolicy,
     private readonly audit: AccessAuditWriter,
     @Inject(GATE_CLOCK) private readonly clock: Clock,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
+
+  /** Counts and statuses, no personal data; undefined when there is no such incident. */
+  async incident(incidentId: string): Promise<IncidentView | undefined> {
+    const listing = await this.gate.incident(incidentId);
+    if (!listing) return undefined;
+    const revisions = listing.revisions.map(({ dry_run, people_affected, policy_version, ...rest }) => ({
+      ...rest,
+      dryRun: dry_run,
+      peopleAffected: people_affected,
+      policyVersion: policy_version,
+      summaryHash: revisionSummaryHash(
+        summaryFields(incidentId, rest.revision, {
+          dry_run,
+          people_affected,
+          policy_version,
+          events: rest.events,
+          summary: rest.summary,
+        }),
+      ),
+    }));
+    return { incidentId, currentRevision: listing.currentRevision, paused: listing.paused, revisions };
+  }
 
   async approve(
     incidentId: string,
@@ -64,12 +87,7 @@ export class GateService {
     if (refusal) throw new DomainException(ExposureErrorCode.NotAuthorised, refusal);
     const result = await this.resolutions.inTransaction(async (tx) => {
       await tx.lockIncident(incidentId);
-      const rows = await tx.query<RevisionRow[]>(
-        `SELECT "status", "dry_run", "people_affected", "events", "policy_version", "summary"
-         FROM "exposure"."revisions" WHERE "incident_id" = $1 AND "revision" = $2`,
-        [incidentId, revision],
-      );
-      const row = rows[0];
+      const row = await this.gate.revision(tx, incidentId, revision);
       if (!row)
         throw new DomainException(
           ExposureErrorCode.RevisionNotFound,
@@ -87,14 +105,9 @@ export class GateService {
           'the revision summary changed since you were shown it: read it again before approving',
         );
       }
-      const inserted = await tx.query<unknown[]>(
-        `INSERT INTO "exposure"."release_approvals" ("incident_id", "revision", "approver", "display_name", "summary_sha256")
-         VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING 1`,
-        [incidentId, revision, principal.subject, principal.displayName, summaryHash],
-      );
-      if (inserted.length === 0)
+      if (!(await this.gate.addApproval(tx, incidentId, revision, principal, summaryHash)))
         throw new DomainException(ExposureErrorCode.AlreadyApproved, 'you already approved this revision');
-      const approvals = await approvalsOf(tx, incidentId, revision);
+      const approvals = await this.gate.approvals(tx, incidentId, revision);
       const released = approvals.length >= this.policy.approvalsRequired;
       if (released) await this.release(tx, incidentId, revision, approvals);
       await this.audit.recordIn(tx, access, 'ALLOWED', 200);
@@ -116,17 +129,13 @@ export class GateService {
   ): Promise<void> {
     await this.resolutions.inTransaction(async (tx) => {
       await tx.lockIncident(incidentId);
-      const updated = await tx.query<[unknown[], number]>(
-        'UPDATE "exposure"."incidents" SET "paused" = $2, "updated_at" = now() WHERE "incident_id" = $1',
-        [incidentId, paused],
-      );
-      if (updated[1] === 0)
+      if (!(await this.gate.setPaused(tx, incidentId, paused)))
         throw new DomainException(ExposureErrorCode.IncidentNotFound, `incident ${incidentId} not found`);
       await tx.appendOutbox([
         control(incidentId, 0, paused ? ControlAction.PAUSED : ControlAction.RESUMED, [principal.subject], reason),
       ]);
       await this.audit.recordIn(tx, access, 'ALLOWED', 200);
-      if (!paused) await tx.query(`SELECT pg_notify('exposure_events', '')`);
+      if (!paused) await this.gate.wakeFanOut(tx);
     });
     this.logger.info({ incidentId, paused, actor: principal.subject }, paused ? 'incident paused' : 'incident resumed');
   }
@@ -138,10 +147,7 @@ export class GateService {
     approvals: Approval[],
   ): Promise<void> {
     await tx.markAnnounced(incidentId, revision);
-    await tx.query(
-      `UPDATE "exposure"."revisions" SET "status" = 'RELEASED', "released_at" = now() WHERE "incident_id" = $1 AND "revision" = $2`,
-      [incidentId, revision],
-    );
+    await this.gate.markReleased(tx, incidentId, revision);
     await tx.appendOutbox([
       control(
         incidentId,
@@ -151,34 +157,8 @@ export class GateService {
         'released at the gate',
       ),
     ]);
-    await tx.query(`SELECT pg_notify('exposure_events', '')`);
+    await this.gate.wakeFanOut(tx);
   }
-}
-
-export function summaryFields(incidentId: string, revision: number, row: Omit<RevisionRow, 'status'>) {
-  return {
-    incidentId,
-    revision,
-    dryRun: row.dry_run,
-    peopleAffected: row.people_affected,
-    events: row.events,
-    policyVersion: row.policy_version,
-    summary: row.summary,
-  };
-}
-
-async function approvalsOf(tx: ResolutionTransaction, incidentId: string, revision: number): Promise<Approval[]> {
-  const rows = await tx.query<{ approver: string; display_name: string; approved_at: Date; summary_sha256: string }[]>(
-    `SELECT "approver", "display_name", "approved_at", "summary_sha256" FROM "exposure"."release_approvals"
-     WHERE "incident_id" = $1 AND "revision" = $2 ORDER BY "approved_at"`,
-    [incidentId, revision],
-  );
-  return rows.map((row) => ({
-    subject: row.approver,
-    displayName: row.display_name,
-    approvedAt: row.approved_at.toISOString(),
-    summaryHash: row.summary_sha256,
-  }));
 }
 
 function control(incidentId: string, revision: number, action: ControlAction, actors: string[], reason: string) {
