@@ -1,4 +1,5 @@
 export * from './logger';
+export * from './elapsed';
 export * from './health';
 export * from './metrics';
 export * from './observability.module';

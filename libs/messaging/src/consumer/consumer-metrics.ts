@@ -1,4 +1,5 @@
 import { Counter, Histogram, type Registry } from 'prom-client';
+import { secondsSince } from '@bnp/observability';
 
 /** `outage`: the handler met an outage and the message is held until the dependency is back. */
 export type ConsumeOutcome = 'handled' | 'retried' | 'dead_lettered' | 'outage';
@@ -26,6 +27,6 @@ export class KafkaConsumerMetrics {
 
   observe(topic: string, outcome: ConsumeOutcome, startedNs: bigint): void {
     this.messages.inc({ topic, outcome });
-    this.duration.observe({ topic, outcome }, Number(process.hrtime.bigint() - startedNs) / 1e9);
+    this.duration.observe({ topic, outcome }, secondsSince(startedNs));
   }
 }

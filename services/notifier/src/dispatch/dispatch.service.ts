@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { LOGGER } from '@bnp/observability';
+import { LOGGER, secondsSince } from '@bnp/observability';
 import { redactPiiInText } from '@bnp/pii';
 import type { NotifierConfig } from '../config';
 import { ContactSealer, SealedAad } from '../shared/contact-sealer';
@@ -126,7 +126,7 @@ export class DispatchService {
     const to = this.sealer.open(row.recipient_ciphertext, SealedAad.recipient(row.delivery_id));
     const started = process.hrtime.bigint();
     const result = await this.sms.send(to, message.body, this.statusCallbackUrl(row.delivery_id));
-    this.metrics.providerCalls.observe({ call: 'create', outcome: result.kind }, seconds(started));
+    this.metrics.providerCalls.observe({ call: 'create', outcome: result.kind }, secondsSince(started));
     this.logger.debug(
       { deliveryId: row.delivery_id, leaseId: row.lease_id, outcome: result.kind, sid: sidOf(result) },
       'create answered',
@@ -140,7 +140,7 @@ export class DispatchService {
     const to = this.sealer.open(row.recipient_ciphertext, SealedAad.recipient(row.delivery_id));
     const started = process.hrtime.bigint();
     const result = await this.email.send(to, message.content, `<${row.delivery_id}@notifier.bnp>`, row.language);
-    this.metrics.providerCalls.observe({ call: 'smtp', outcome: result.kind }, seconds(started));
+    this.metrics.providerCalls.observe({ call: 'smtp', outcome: result.kind }, secondsSince(started));
     const held = { deliveryId: row.delivery_id, leaseId: row.lease_id };
     switch (result.kind) {
       case 'sent':
@@ -274,8 +274,4 @@ function attemptOf(deliveryId: string, message: RenderedMessage): AttemptRecord 
 
 function sidOf(result: SmsSendResult): string | undefined {
   return result.kind === 'accepted' ? result.sid : undefined;
-}
-
-function seconds(started: bigint): number {
-  return Number(process.hrtime.bigint() - started) / 1e9;
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { LOGGER } from '@bnp/observability';
+import { LOGGER, secondsSince } from '@bnp/observability';
 import type { NotifierConfig } from '../config';
 import { ContactSealer, SealedAad } from '../shared/contact-sealer';
 import { NOTIFIER_CONFIG } from '../shared/tokens';
@@ -97,7 +97,7 @@ export class Reconciler {
     try {
       found = await this.sms.findByMarker(to, row.marker, since);
     } catch (error) {
-      this.metrics.providerCalls.observe({ call: 'list', outcome: 'error' }, seconds(started));
+      this.metrics.providerCalls.observe({ call: 'list', outcome: 'error' }, secondsSince(started));
       // Without the list nothing can be concluded: try again later, never send blind.
       await this.writer.writeNow([
         {
@@ -111,7 +111,7 @@ export class Reconciler {
       ]);
       return true;
     }
-    this.metrics.providerCalls.observe({ call: 'list', outcome: found ? 'found' : 'absent' }, seconds(started));
+    this.metrics.providerCalls.observe({ call: 'list', outcome: found ? 'found' : 'absent' }, secondsSince(started));
     const verdict = reconcileVerdict({
       found: found !== null,
       absentSince: row.absent_since,
@@ -185,8 +185,4 @@ export function attemptPolicyOf(config: NotifierConfig): AttemptPolicy {
     retryMaxMs: config.NOTIFIER_RETRY_MAX_MS,
     reconcileGraceMs: config.NOTIFIER_RECONCILE_GRACE_MS,
   };
-}
-
-function seconds(started: bigint): number {
-  return Number(process.hrtime.bigint() - started) / 1e9;
 }
