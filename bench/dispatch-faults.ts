@@ -3,27 +3,14 @@
 // lists messages late. Duplicates and losses are counted from the stand-in's own store, not from the
 // notifier's tables.
 //   node -r @swc-node/register bench/dispatch-faults.ts [--people 2000] [--instances 2] [--limit 500]
-import { randomInt, randomUUID } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Kafka, logLevel } from 'kafkajs';
 import { Channel, PiiCategory, RiskTier } from '@bnp/contracts';
-import { TEST_PII_KEYS } from '@bnp/testing';
-import { createSmtpSink } from '@bnp/smtp-sink';
-import { createTwilioStandIn } from '@bnp/twilio-stand-in';
 import { personExposed, testMsisdn } from '@bnp/notifier/src/testing/events';
-import {
-  freePort,
-  TEST_ACCOUNT_SID,
-  TEST_AUTH_TOKEN,
-  TEST_FROM,
-  TEST_LOG_HMAC_KEY,
-} from '@bnp/notifier/src/testing/harness';
-import { notifierTopics } from '@bnp/notifier/src/shared/topics';
-import { freshBenchDatabase } from './lib/bench-db';
-import { BENCH_BROKERS, BENCH_RESULTS_DIR } from './lib/bench-env';
-import { startService, type ServiceProcess } from './lib/processes';
+import { BENCH_RESULTS_DIR } from './lib/bench-env';
+import { startNotifierBench } from './lib/notifier-bench';
 
 /** The faults of provider-faults.integration-spec.ts. */
 const FAULTS = {
@@ -48,64 +35,25 @@ async function main(): Promise<void> {
   const people = Number(values.people);
   const instances = Math.max(1, Number(values.instances));
   const limit = Number(values.limit);
-  const run = randomUUID().slice(0, 8);
-  const { url, db, drop } = await freshBenchDatabase('bnp_bench_dispatch_faults');
-  const standIn = await createTwilioStandIn({
-    host: '127.0.0.1',
-    port: 0,
-    accountSid: TEST_ACCOUNT_SID,
-    authToken: TEST_AUTH_TOKEN,
-    stateFile: null,
-    segmentsPerSecond: limit,
-    maxConcurrency: 200,
+  const bench = await startNotifierBench({
+    database: 'dispatch_faults',
+    limit,
+    instances,
     faults: FAULTS,
+    env: {
+      NOTIFIER_SETTLE_MS: '500',
+      NOTIFIER_MAX_ATTEMPTS: '20',
+      NOTIFIER_STATUS_POLL_AFTER_MS: '2000',
+      NOTIFIER_LEASE_MS: '4000',
+      NOTIFIER_RECONCILE_GRACE_MS: '300',
+      NOTIFIER_RETRY_BASE_MS: '100',
+      NOTIFIER_RETRY_MAX_MS: '2000',
+      TWILIO_REQUEST_TIMEOUT_MS: '800',
+    },
   });
-  const sink = await createSmtpSink({ smtpPort: 0, httpPort: 0, maxMessages: 2000 });
-  const prefix = `bench-${run}.`;
-  const topics = notifierTopics(prefix);
-  const publicPort = await freePort();
-  const notifiers: ServiceProcess[] = [];
-  for (let i = 0; i < instances; i++) {
-    const port = i === 0 ? publicPort : await freePort();
-    notifiers.push(
-      await startService('notifier', port, {
-        DATABASE_URL: url,
-        LOG_LEVEL: 'warn',
-        ...TEST_PII_KEYS,
-        NOTIFIER_LOG_HMAC_KEY: TEST_LOG_HMAC_KEY,
-        NOTIFIER_INSTANCE_ID: `bench-${run}-${i}`,
-        NOTIFIER_CONSUMER_GROUP: `bench-notifier-${run}`,
-        NOTIFIER_LOG_WRITER_GROUP: `bench-notification-log-${run}`,
-        NOTIFIER_TOPIC_PREFIX: prefix,
-        NOTIFIER_PUBLIC_URL: `http://127.0.0.1:${publicPort}`,
-        NOTIFIER_QUIET_HOURS: 'off',
-        NOTIFIER_SETTLE_MS: '500',
-        NOTIFIER_MAX_ATTEMPTS: '20',
-        NOTIFIER_STATUS_POLL_AFTER_MS: '2000',
-        NOTIFIER_LEASE_MS: '4000',
-        NOTIFIER_RECONCILE_GRACE_MS: '300',
-        NOTIFIER_RETRY_BASE_MS: '100',
-        NOTIFIER_RETRY_MAX_MS: '2000',
-        TWILIO_ACCOUNT_SID: TEST_ACCOUNT_SID,
-        TWILIO_AUTH_TOKEN: TEST_AUTH_TOKEN,
-        TWILIO_FROM: TEST_FROM,
-        TWILIO_API_BASE_URL: standIn.url,
-        TWILIO_REQUEST_TIMEOUT_MS: '800',
-        TWILIO_SEGMENTS_PER_SECOND: String(limit),
-        SMTP_HOST: '127.0.0.1',
-        SMTP_PORT: String(sink.smtpPort),
-      }),
-    );
-  }
-  const kafka = new Kafka({
-    brokers: BENCH_BROKERS,
-    clientId: `bench-${run}`,
-    logLevel: logLevel.NOTHING,
-  });
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-  await producer.connect();
+  const { db, standIn, topics, notifiers } = bench;
   try {
-    const incidentId = `FAULTS-${run}`;
+    const incidentId = `FAULTS-${bench.run}`;
     const first = randomInt(1, 800_000_000);
     const numbers = Array.from({ length: people }, (_, index) => testMsisdn(first + index));
     const events = numbers.map((msisdn, index) =>
@@ -120,9 +68,7 @@ async function main(): Promise<void> {
       }),
     );
     const started = Date.now();
-    for (let start = 0; start < events.length; start += 2000) {
-      await producer.send({ topic: topics.exposure, acks: -1, messages: events.slice(start, start + 2000) });
-    }
+    await bench.produce(topics.exposure, events);
     const pending = async () =>
       (
         await db.query<{ state: string; count: number }>(
@@ -170,17 +116,7 @@ async function main(): Promise<void> {
     console.log(JSON.stringify(result, null, 2));
     if (result.duplicates > 0 || result.lost > 0) process.exitCode = 1;
   } finally {
-    await producer.disconnect();
-    await Promise.all(notifiers.map((service) => service.stop()));
-    await standIn.close();
-    await sink.close();
-    const admin = kafka.admin();
-    await admin.connect();
-    const existing = await admin.listTopics();
-    const owned = existing.filter((topic) => topic.includes(run));
-    if (owned.length > 0) await admin.deleteTopics({ topics: owned, timeout: 30_000 }).catch(() => undefined);
-    await admin.disconnect();
-    await drop();
+    await bench.close();
   }
 }
 

@@ -2,29 +2,17 @@
 // the notifier (its own process) to the Twilio stand-in limited to L segments per second and the SMTP
 // sink. Everything is counted from the stand-in's own message list and throughput counters.
 //   node -r @swc-node/register bench/dispatch.ts [--people 100000] [--limit 500] [--incidents 24]
-import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { PiiCategory, RiskTier } from '@bnp/contracts';
-import { deadLetterTopic, retryTopic } from '@bnp/messaging';
-import { TEST_PII_KEYS, describeLag } from '@bnp/testing';
-import { createSmtpSink } from '@bnp/smtp-sink';
-import { createTwilioStandIn, type StoredMessage } from '@bnp/twilio-stand-in';
+import { describeLag } from '@bnp/testing';
+import type { StoredMessage } from '@bnp/twilio-stand-in';
 import { enrollmentCreated, personExposed, type ExposureEvent } from '@bnp/notifier/src/testing/events';
-import {
-  freePort,
-  TEST_ACCOUNT_SID,
-  TEST_AUTH_TOKEN,
-  TEST_FROM,
-  TEST_LOG_HMAC_KEY,
-} from '@bnp/notifier/src/testing/harness';
+import { TEST_FROM, TEST_LOG_HMAC_KEY } from '@bnp/notifier/src/testing/harness';
 import { noticeIdOf, referenceCodeOf } from '@bnp/notifier/src/shared/ids';
-import { notifierTopics } from '@bnp/notifier/src/shared/topics';
-import { freshBenchDatabase } from './lib/bench-db';
 import { BENCH_RESULTS_DIR } from './lib/bench-env';
-import { startService } from './lib/processes';
+import { startNotifierBench } from './lib/notifier-bench';
 
 const TIERS: { tier: RiskTier; share: number; categories: PiiCategory[] }[] = [
   { tier: RiskTier.CRITICAL, share: 0.1, categories: [PiiCategory.CNIC, PiiCategory.BANK_ACCOUNT, PiiCategory.NAME] },
@@ -108,12 +96,6 @@ function population(count: number, incidentId: string, firstNumber: number, rand
   return people;
 }
 
-async function produce(producer: Producer, topic: string, messages: { key: string; value: Buffer }[]): Promise<void> {
-  for (let start = 0; start < messages.length; start += 2000) {
-    await producer.send({ topic, acks: -1, messages: messages.slice(start, start + 2000) });
-  }
-}
-
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -125,55 +107,15 @@ async function main(): Promise<void> {
   const people = Number(values.people);
   const limit = Number(values.limit);
   const incidents = Math.max(20, Number(values.incidents));
-  const run = randomUUID().slice(0, 8);
   const random = prng(20260304);
-
-  const { url, db, drop } = await freshBenchDatabase('dispatch');
-  const standIn = await createTwilioStandIn({
-    host: '127.0.0.1',
-    port: 0,
-    accountSid: TEST_ACCOUNT_SID,
-    authToken: TEST_AUTH_TOKEN,
-    stateFile: null,
-    segmentsPerSecond: limit,
-    maxConcurrency: 200,
+  const bench = await startNotifierBench({
+    database: 'dispatch',
+    limit,
+    env: { DATABASE_POOL_SIZE: '30', NOTIFIER_POLL_INTERVAL_MS: '200' },
   });
-  // The sink keeps only the last few thousand mails; emails are counted from the notifier's deliveries.
-  const sink = await createSmtpSink({ smtpPort: 0, httpPort: 0, maxMessages: 2000 });
-  const port = await freePort();
-  // A topic prefix and fresh groups: the shared broker's contract topics are left untouched.
-  const prefix = `bench-${run}.`;
-  const topics = notifierTopics(prefix);
-  const groups = [`bench-notifier-${run}`, `bench-notification-log-${run}`];
-  const notifier = await startService('notifier', port, {
-    DATABASE_URL: url,
-    DATABASE_POOL_SIZE: '30',
-    LOG_LEVEL: 'warn',
-    ...TEST_PII_KEYS,
-    NOTIFIER_LOG_HMAC_KEY: TEST_LOG_HMAC_KEY,
-    NOTIFIER_INSTANCE_ID: `bench-${run}`,
-    NOTIFIER_CONSUMER_GROUP: groups[0],
-    NOTIFIER_LOG_WRITER_GROUP: groups[1],
-    NOTIFIER_TOPIC_PREFIX: prefix,
-    NOTIFIER_PUBLIC_URL: `http://127.0.0.1:${port}`,
-    // The run may fall in Pakistan's night; quiet hours would hold LOW and MEDIUM until morning.
-    NOTIFIER_QUIET_HOURS: 'off',
-    NOTIFIER_POLL_INTERVAL_MS: '200',
-    TWILIO_ACCOUNT_SID: TEST_ACCOUNT_SID,
-    TWILIO_AUTH_TOKEN: TEST_AUTH_TOKEN,
-    TWILIO_FROM: TEST_FROM,
-    TWILIO_API_BASE_URL: standIn.url,
-    TWILIO_SEGMENTS_PER_SECOND: String(limit),
-    SMTP_HOST: '127.0.0.1',
-    SMTP_PORT: String(sink.smtpPort),
-  });
-  const kafka = new Kafka({
-    brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
-    clientId: `bench-${run}`,
-    logLevel: logLevel.NOTHING,
-  });
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-  await producer.connect();
+  const { run, db, standIn, topics, groups, kafka } = bench;
+  const notifier = bench.notifiers[0];
+  const produce = bench.produce.bind(bench);
   /** What the notifier was doing, for a wait that expired: its notices and deliveries, its group's lag, its log. */
   const explain = async (incidentId: string) => {
     const states = await db.query<{ what: string; count: number }>(
@@ -183,7 +125,7 @@ async function main(): Promise<void> {
       [incidentId],
     );
     const rows = states.rows.map((row) => `${row.what}=${row.count}`).join(' ') || 'no notices';
-    const lag = await describeLag(kafka, groups[0]!, [topics.exposure, topics.fraudEnrollments]).catch(
+    const lag = await describeLag(kafka, groups[0], [topics.exposure, topics.fraudEnrollments]).catch(
       (error: unknown) => `lag unknown: ${String(error)}`,
     );
     return `${rows}; ${lag}; ${notifier.lastLines()}`;
@@ -199,12 +141,10 @@ async function main(): Promise<void> {
       const numbers = new Set(group.flatMap((person) => person.numbers));
       const producedAt = Date.now();
       await produce(
-        producer,
         topics.exposure,
         group.map((person) => person.event),
       );
       await produce(
-        producer,
         topics.fraudEnrollments,
         group.flatMap((person) => (person.enrollment ? [person.enrollment] : [])),
       );
@@ -240,12 +180,10 @@ async function main(): Promise<void> {
     for (let start = 0; start < crowd.length; start += 5000) {
       const slice = crowd.slice(start, start + 5000);
       await produce(
-        producer,
         topics.exposure,
         slice.map((person) => person.event),
       );
       await produce(
-        producer,
         topics.fraudEnrollments,
         slice.flatMap((person) => (person.enrollment ? [person.enrollment] : [])),
       );
@@ -377,28 +315,7 @@ async function main(): Promise<void> {
     if (stuck) throw new Error(`dispatch benchmark did not finish: ${stuck}`);
     if (lost > 0 || duplicates > 0) process.exitCode = 1;
   } finally {
-    await producer.disconnect();
-    await notifier.stop();
-    await standIn.close();
-    await sink.close();
-    const admin = kafka.admin();
-    await admin.connect();
-    const existing = new Set(await admin.listTopics());
-    const owned = [
-      topics.exposure,
-      topics.fraudEnrollments,
-      topics.incidentControl,
-      topics.notificationLog,
-      ...groups.flatMap((group) => [
-        retryTopic(group, 1),
-        retryTopic(group, 2),
-        retryTopic(group, 3),
-        deadLetterTopic(group),
-      ]),
-    ].filter((topic) => existing.has(topic) && topic.includes(run));
-    if (owned.length > 0) await admin.deleteTopics({ topics: owned, timeout: 30_000 }).catch(() => undefined);
-    await admin.disconnect();
-    await drop();
+    await bench.close();
   }
 }
 
