@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { testEnv } from '@bnp/testing';
 
 const ROOT = join(__dirname, '..', '..');
 /** USER_HZ: 100 on every Linux architecture Node runs on. */
@@ -31,6 +32,15 @@ export async function freePort(): Promise<number> {
 const TAIL_LINES = 30;
 
 /**
+ * Every service refuses to boot without an OpenID Connect issuer and audience. The benchmarks call no
+ * staff route, so the local Keycloak's realm is named but never reached (keys are fetched on a token).
+ */
+function identitySettings(): NodeJS.ProcessEnv {
+  const { OIDC_ISSUER, OIDC_AUDIENCE, OIDC_IAT_IS_AUTH_TIME_CLIENTS } = testEnv();
+  return { OIDC_ISSUER, OIDC_AUDIENCE, OIDC_IAT_IS_AUTH_TIME_CLIENTS };
+}
+
+/**
  * Starts a service as its own process (as `npm start` does) and waits until /health answers 200.
  * Port 0 picks a free one.
  */
@@ -46,7 +56,7 @@ export async function startService(name: string, port: number, env: NodeJS.Proce
     [...nodeArgs, '-r', '@swc-node/register', join(ROOT, 'services', name, 'src', 'main.ts')],
     {
       cwd: ROOT,
-      env: { ...process.env, ...env, PORT: String(port) },
+      env: { ...identitySettings(), ...process.env, ...env, PORT: String(port) },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );

@@ -2,7 +2,7 @@
 // monitoring-partner stand-in, a collector of what fraud-guard publishes, and the helpers that send
 // events and read what came of them. Each spec file calls fraudGuardFixture() once at its top level.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { create, toBinary, type MessageInitShape } from '@bufbuild/protobuf';
+import { create, toBinary } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import type { INestApplication } from '@nestjs/common';
 import { Client } from 'pg';
@@ -10,28 +10,22 @@ import {
   ActivationChallengeIssuedSchema,
   ControlAction,
   EnrollmentCreatedSchema,
-  ExposureChange,
   IncidentControlSchema,
-  LineType,
   NotificationLogEntrySchema,
   PersonExposedSchema,
-  PiiCategory,
   ProtectionAckSchema,
   ProtectionCommandSchema,
   ProtectionOutcome,
   ProtectiveAction,
-  RiskTier,
   Topics,
   decodeBinary,
   type PersonExposed,
 } from '@bnp/contracts';
 import { DeadLetterSeal, deadLetterTopic } from '@bnp/messaging';
 import { createLogger } from '@bnp/observability';
-import { FieldCipher, maskMsisdn, parseKeyRing } from '@bnp/pii';
 import {
   KafkaTestClient,
   TEST_DATABASE_URL,
-  TEST_PII_KEYS,
   describeLag,
   keycloakToken,
   startGroupAtEnd,
@@ -61,62 +55,11 @@ export const GROUP = `fraud-guard-it-${randomUUID().slice(0, 8)}`;
 export const CONTROL_GROUP = `${GROUP}-control`;
 export const CODE_KEY = randomBytes(32);
 export const { SIM_SWAP_LOCK, PORT_OUT_LOCK, PIN_RESET, FRAUD_MONITORING } = ProtectiveAction;
-export const cipher = new FieldCipher(parseKeyRing(TEST_PII_KEYS.PII_ENCRYPTION_KEYS, TEST_PII_KEYS.PII_ACTIVE_KEY_ID));
 export const hasher = new SecretHasher(CODE_KEY);
 
-type ExposureInit = Omit<MessageInitShape<typeof PersonExposedSchema>, '$typeName'>;
-type SubscriptionInit = NonNullable<ExposureInit['subscriptions']>[number];
+import { cipher, exposure } from './exposure-events';
 
-let msisdnCounter = Math.floor(Math.random() * 9_000_000);
-/** A fresh Pakistani mobile number per call, so runs never collide. */
-export function newMsisdn(): string {
-  msisdnCounter = (msisdnCounter + 7919) % 10_000_000;
-  return `+92300${String(msisdnCounter).padStart(7, '0')}`;
-}
-
-export function held(msisdn = newMsisdn(), subscriberId = `SUB-${randomUUID().slice(0, 8)}`): SubscriptionInit {
-  return {
-    subscriberId,
-    stillHeld: true,
-    lineType: LineType.CONSUMER,
-    msisdnCiphertext: cipher.encrypt(msisdn, aad.msisdn),
-    msisdnMasked: maskMsisdn(msisdn),
-  };
-}
-
-export function recycled(msisdn = newMsisdn()): SubscriptionInit {
-  return {
-    subscriberId: `SUB-${randomUUID().slice(0, 8)}`,
-    stillHeld: false,
-    lineType: LineType.CONSUMER,
-    msisdnMasked: maskMsisdn(msisdn),
-  };
-}
-
-export function exposure(overrides: ExposureInit = {}): PersonExposed {
-  const incidentId = overrides.incidentId ?? `INC-${randomUUID().slice(0, 8)}`;
-  const personId = overrides.personId ?? randomUUID();
-  const revision = overrides.revision ?? 1;
-  return create(PersonExposedSchema, {
-    exposureId: `${incidentId}:${personId}`,
-    incidentId,
-    revision,
-    personId,
-    change: ExposureChange.NEW,
-    categories: [PiiCategory.NAME, PiiCategory.CNIC, PiiCategory.MSISDN],
-    newCategories: [PiiCategory.NAME, PiiCategory.CNIC, PiiCategory.MSISDN],
-    tier: RiskTier.HIGH,
-    policyVersion: 'risk-policy.v1',
-    policyRule: 'cnic',
-    actions: [SIM_SWAP_LOCK, PORT_OUT_LOCK, FRAUD_MONITORING],
-    subscriptions: [held()],
-    language: 'ur',
-    detectedAt: timestampFromDate(new Date('2026-03-04T22:00:00Z')),
-    jurisdiction: 'PK',
-    idempotencyKey: `${incidentId}:${personId}:${revision}`,
-    ...overrides,
-  });
-}
+export { cipher, exposure, held, newMsisdn, recycled } from './exposure-events';
 
 /**
  * Registers beforeAll/afterAll that start and stop fraud-guard for the calling spec file; returns its helpers.
