@@ -11,6 +11,7 @@ export const PERMISSIONS = [
   'notices:read',
   'enrollment:read',
   'enrollment:opt-out',
+  'report:file',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];

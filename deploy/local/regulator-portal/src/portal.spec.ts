@@ -1,12 +1,12 @@
-import { CompactSign, generateKeyPair } from 'jose';
+import { CompactSign, generateKeyPair, type GenerateKeyPairResult, type KeyLike } from 'jose';
 import { PortalRefusal, RegulatorPortal } from './portal';
 
-const sign = async (payload: unknown, key: CryptoKey) =>
+const sign = async (payload: unknown, key: KeyLike) =>
   new CompactSign(new TextEncoder().encode(JSON.stringify(payload))).setProtectedHeader({ alg: 'EdDSA' }).sign(key);
 
 describe(RegulatorPortal.name, () => {
-  let operator: CryptoKeyPair;
-  let stranger: CryptoKeyPair;
+  let operator: GenerateKeyPairResult;
+  let stranger: GenerateKeyPairResult;
   beforeAll(async () => {
     operator = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
     stranger = await generateKeyPair('EdDSA', { crv: 'Ed25519' });

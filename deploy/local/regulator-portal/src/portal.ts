@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { compactVerify, type CryptoKey, type KeyObject } from 'jose';
+import type { KeyObject } from 'node:crypto';
+import { compactVerify, type KeyLike } from 'jose';
 
 /** What a regulator's portal hands back: proof that it received this exact report. */
 export interface Receipt {
@@ -35,7 +36,7 @@ export class RegulatorPortal {
   private failures = 0;
 
   constructor(
-    private readonly operatorKey: CryptoKey | KeyObject,
+    private readonly operatorKey: KeyLike | KeyObject,
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
