@@ -12,7 +12,9 @@ import request from 'supertest';
 import { RegulatorReportFiledSchema, Topics } from '@bnp/contracts';
 import { KafkaTestClient, keycloakToken, testEnv, TEST_DATABASE_URL, waitFor } from '@bnp/testing';
 import { RegulatorPortal, startPortalServer } from '../../../deploy/local/regulator-portal/src';
+import { Registry } from 'prom-client';
 import { createRegulatorApiApp } from './app';
+import { ClockAlertWorker } from './clock/clock-alert.worker';
 import { loadRegulatorApiConfig } from './config';
 
 const HOUR = 3_600_000;
@@ -117,6 +119,35 @@ describe('regulator-api', () => {
     const [pta] = (body as { clocks: { obligationId: string; reading: { state: string; crossed: number[] } }[] })
       .clocks;
     expect(pta).toMatchObject({ obligationId: 'pk-pdpb.regulator', reading: { state: 'running', crossed: [50, 80] } });
+  });
+
+  it('alerts once per threshold crossed unfiled: PK at 50% and 80%, the EU early warning at 100%', async () => {
+    // The worker's first pass runs at start; a restart or another pass must not alert again.
+    const alerts = await waitFor(
+      async () => {
+        const { rows } = await db.query<{ alert: string }>(
+          `SELECT "incident_id" || ' ' || "obligation_id" || ' ' || "threshold" AS "alert" FROM "regulator"."clock_alerts"
+           WHERE "incident_id" = ANY($1) ORDER BY 1`,
+          [[PK_INCIDENT, EU_INCIDENT]],
+        );
+        return rows.length >= 4 ? rows.map((row) => row.alert) : undefined;
+      },
+      'the clock worker to record its alerts',
+      { timeoutMs: 15_000 },
+    );
+    expect(alerts).toEqual(
+      expect.arrayContaining([
+        `${PK_INCIDENT} pk-pdpb.regulator 50`,
+        `${PK_INCIDENT} pk-pdpb.regulator 80`,
+        `${EU_INCIDENT} nis2.early-warning 100`,
+      ]),
+    );
+    expect(alerts).not.toContain(`${PK_INCIDENT} pk-pdpb.regulator 100`);
+    expect(await app.get(ClockAlertWorker).pass()).toEqual([]);
+    const metrics = await app.get(Registry).metrics();
+    expect(metrics).toMatch(
+      /regulator_deadline_alerts_total\{jurisdiction="PK",obligation="pk-pdpb.regulator",threshold="80",service="regulator-api"\} 1/,
+    );
   });
 
   it('serves the report as a PDF a reader can read, with the figures', async () => {
