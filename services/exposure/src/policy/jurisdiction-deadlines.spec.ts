@@ -6,7 +6,7 @@ describe(JurisdictionDeadlines.name, () => {
 
   it('stamps a Pakistani revision with the PTA 72-hour deadline from libs/obligations', () => {
     expect(sut.clockFor('PK', detectedAt)).toMatchObject({
-      authority: 'Pakistan Telecommunication Authority',
+      authority: 'Pakistan Telecommunication Authority (PTA)',
       deadlineAt: new Date('2026-12-07T10:00:00Z'),
       obligationId: 'pk-pdpb.regulator',
     });

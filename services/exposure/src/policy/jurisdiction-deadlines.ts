@@ -24,7 +24,7 @@ export class JurisdictionDeadlines {
     const first = firstRegulatorDeadline(this.rules, jurisdiction, detectedAt);
     if (!first?.dueAt || !first.recipient) return null;
     return {
-      authority: first.recipient.name,
+      authority: `${first.recipient.name} (${first.recipient.short})`,
       deadlineAt: first.dueAt,
       basis: first.source,
       obligationId: first.obligationId,
