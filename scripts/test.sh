@@ -20,6 +20,9 @@ npx tsc -p tsconfig.json --noEmit
 log "Go's transparency-log tools (the log is verified with code that is not ours)"
 scripts/go-tools.sh >/dev/null
 
+log "poppler (the report PDFs are read with pdftotext)"
+scripts/pdf-tools.sh
+
 log "stack: PostgreSQL, Kafka, Keycloak"
 scripts/postgres.sh bnp bnp_test
 scripts/kafka.sh start
