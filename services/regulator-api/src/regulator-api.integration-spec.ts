@@ -11,7 +11,7 @@ import { Client } from 'pg';
 import request from 'supertest';
 import { RegulatorReportFiledSchema, Topics } from '@bnp/contracts';
 import { KafkaTestClient, keycloakToken, testEnv, TEST_DATABASE_URL, waitFor } from '@bnp/testing';
-import { RegulatorPortal, startPortalServer } from '../../../deploy/local/regulator-portal/src';
+import { RegulatorPortal, startPortalServer } from '@bnp/regulator-portal';
 import { Registry } from 'prom-client';
 import { createRegulatorApiApp } from './app';
 import { ClockAlertWorker } from './clock/clock-alert.worker';
