@@ -1,0 +1,80 @@
+import 'reflect-metadata';
+import { Module, type DynamicModule, type INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Kafka } from 'kafkajs';
+import type { Logger } from 'pino';
+import { Registry } from 'prom-client';
+import { AccessAuditModule } from '@bnp/access-audit';
+import { AuthModule } from '@bnp/auth';
+import { Topics } from '@bnp/contracts';
+import { KafkaConsumerMetrics, ReliableKafkaServer, ensureTopics, failureTopics } from '@bnp/messaging';
+import { ObservabilityModule, PinoNestLogger } from '@bnp/observability';
+import { BoardModule } from './board/board.module';
+import type { CareConfig } from './config';
+import { CARE_SCHEMA } from './data-source';
+import { FeedModule } from './feed/feed.module';
+import { infrastructureModule } from './infrastructure.module';
+import { PersonModule } from './person/person.module';
+
+@Module({})
+class CareAppModule {
+  static forRoot(config: CareConfig, logger: Logger): DynamicModule {
+    return {
+      module: CareAppModule,
+      imports: [
+        ObservabilityModule.forRoot({ service: 'care-api', logLevel: config.LOG_LEVEL, logger }),
+        infrastructureModule(config),
+        AuthModule.forRoot(config),
+        AccessAuditModule.forService({ service: 'care-api', schema: CARE_SCHEMA }),
+        FeedModule,
+        PersonModule,
+        BoardModule,
+      ],
+    };
+  }
+}
+
+export interface CareApp {
+  app: INestApplication;
+  consumer: ReliableKafkaServer;
+}
+
+/** The topics care's read model is fed from. */
+export const CARE_FEED_TOPICS = [
+  Topics.exposure,
+  Topics.notificationLog,
+  Topics.fraudEnrollments,
+  Topics.incidentControl,
+];
+
+/** Builds care-api: the read-model consumer, the console's API (OpenAPI at /docs). */
+export async function createCareApp(config: CareConfig, logger: Logger): Promise<CareApp> {
+  const app = await NestFactory.create(CareAppModule.forRoot(config, logger), {
+    logger: new PinoNestLogger(logger.child({ component: 'nest' })),
+  });
+  app.enableShutdownHooks();
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('care-api')
+      .setDescription('Customer care: find a person, see what happened to them, act for a verified caller.')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document);
+  const kafka = app.get(Kafka);
+  if (config.KAFKA_CREATE_TOPICS) {
+    await ensureTopics(kafka, failureTopics(config.CARE_CONSUMER_GROUP, config.retryDelaysMs.length));
+  }
+  const consumer = new ReliableKafkaServer({
+    kafka,
+    groupId: config.CARE_CONSUMER_GROUP,
+    topics: CARE_FEED_TOPICS,
+    retryDelaysMs: config.retryDelaysMs,
+    logger,
+    metrics: new KafkaConsumerMetrics(app.get(Registry)),
+  });
+  app.connectMicroservice({ strategy: consumer });
+  return { app, consumer };
+}
