@@ -1,6 +1,8 @@
 import 'reflect-metadata';
-import { Module, type DynamicModule, type INestApplication } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
+import { existsSync } from 'node:fs';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
@@ -11,6 +13,7 @@ import { Topics } from '@bnp/contracts';
 import { KafkaConsumerMetrics, ReliableKafkaServer, ensureTopics, failureTopics } from '@bnp/messaging';
 import { ObservabilityModule, PinoNestLogger } from '@bnp/observability';
 import { BoardModule } from './board/board.module';
+import { ConsoleModule } from './console/console.module';
 import type { CareConfig } from './config';
 import { CARE_SCHEMA } from './data-source';
 import { FeedModule } from './feed/feed.module';
@@ -30,13 +33,14 @@ class CareAppModule {
         FeedModule,
         PersonModule,
         BoardModule,
+        ConsoleModule,
       ],
     };
   }
 }
 
 export interface CareApp {
-  app: INestApplication;
+  app: NestExpressApplication;
   consumer: ReliableKafkaServer;
 }
 
@@ -50,7 +54,7 @@ export const CARE_FEED_TOPICS = [
 
 /** Builds care-api: the read-model consumer, the console's API (OpenAPI at /docs). */
 export async function createCareApp(config: CareConfig, logger: Logger): Promise<CareApp> {
-  const app = await NestFactory.create(CareAppModule.forRoot(config, logger), {
+  const app = await NestFactory.create<NestExpressApplication>(CareAppModule.forRoot(config, logger), {
     logger: new PinoNestLogger(logger.child({ component: 'nest' })),
   });
   app.enableShutdownHooks();
@@ -63,6 +67,9 @@ export async function createCareApp(config: CareConfig, logger: Logger): Promise
       .build(),
   );
   SwaggerModule.setup('docs', app, document);
+  // The console's static files (index.html and hashed assets): public, no data; every API call they make is checked.
+  if (existsSync(config.CARE_WEB_DIST)) app.useStaticAssets(config.CARE_WEB_DIST, { index: 'index.html' });
+  else logger.warn({ dist: config.CARE_WEB_DIST }, 'console not built (npm run build:care-web): serving the API only');
   const kafka = app.get(Kafka);
   if (config.KAFKA_CREATE_TOPICS) {
     await ensureTopics(kafka, failureTopics(config.CARE_CONSUMER_GROUP, config.retryDelaysMs.length));

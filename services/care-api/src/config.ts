@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { z } from 'zod';
 import { authConfigShape } from '@bnp/auth';
 import {
@@ -25,6 +26,13 @@ export const careConfigShape = {
   EXPOSURE_URL: z.string().url().default('http://127.0.0.1:3002'),
   NOTIFIER_URL: z.string().url().default('http://127.0.0.1:3003'),
   CARE_UPSTREAM_TIMEOUT_MS: env.int(5000, 100, 60000),
+  // The console (services/care-web, built by `vite build`): served from this directory, also on its own port,
+  // which is the one the IdP's care-web client redirects to (0: not at all).
+  CARE_WEB_DIST: env.string(resolve(__dirname, '../../care-web/dist')),
+  CARE_WEB_PORT: env.port(3010),
+  CARE_WEB_CLIENT_ID: env.string('care-web'),
+  // The issuer as the browser reaches it, when that differs from OIDC_ISSUER (a proxy, a container network).
+  CARE_WEB_ISSUER: env.optionalString(),
 };
 
 export type CareConfig = ReturnType<typeof loadCareConfig>;

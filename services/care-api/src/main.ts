@@ -1,3 +1,4 @@
+import { createServer, type RequestListener } from 'node:http';
 import { createLogger, installShutdownDeadline } from '@bnp/observability';
 import { createCareApp } from './app';
 import { loadCareConfig } from './config';
@@ -10,6 +11,13 @@ async function main(): Promise<void> {
   await app.startAllMicroservices();
   await app.listen(config.PORT, config.HTTP_HOST);
   logger.info({ url: `http://${config.HTTP_HOST}:${config.PORT}` }, 'care-api listening');
+  if (config.CARE_WEB_PORT > 0) {
+    // The same application on the console's port: the one the IdP's care-web client may redirect to.
+    const server = createServer(app.getHttpAdapter().getInstance() as RequestListener);
+    await new Promise<void>((resolve) => server.listen(config.CARE_WEB_PORT, config.HTTP_HOST, resolve));
+    app.getHttpServer().on('close', () => server.close());
+    logger.info({ url: `http://${config.HTTP_HOST}:${config.CARE_WEB_PORT}/` }, 'care console listening');
+  }
 }
 
 main().catch((error: unknown) => {
