@@ -1,84 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { create } from '@bufbuild/protobuf';
-import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import type { INestApplication } from '@nestjs/common';
 import { Client } from 'pg';
 import request from 'supertest';
-import {
-  EnrollmentCreatedSchema,
-  ExposureChange,
-  LineType,
-  LogChannel,
-  LogEntryKind,
-  NotificationLogEntrySchema,
-  PersonExposedSchema,
-  PiiCategory,
-  ProtectiveAction,
-  RiskTier,
-  Topics,
-  encodeMessage,
-} from '@bnp/contracts';
+import { Topics } from '@bnp/contracts';
 import { FailureHeaders, deadLetterTopic } from '@bnp/messaging';
 import { createLogger } from '@bnp/observability';
-import { BlindIndexer, FieldCipher, maskMsisdn, parseKeyRing } from '@bnp/pii';
-import {
-  KafkaTestClient,
-  TEST_DATABASE_URL,
-  TEST_PII_KEYS,
-  keycloakToken,
-  startGroupAtEnd,
-  testEnv,
-  waitFor,
-} from '@bnp/testing';
+import { maskMsisdn } from '@bnp/pii';
+import { KafkaTestClient, TEST_DATABASE_URL, keycloakToken, startGroupAtEnd, testEnv, waitFor } from '@bnp/testing';
 import { CARE_FEED_TOPICS, createCareApp } from './app';
 import { loadCareConfig } from './config';
+import { OwnersContract, exposedPerson, fed, indexer, national, newMsisdn } from './testing/care-fixtures';
 
 const GROUP = `care-api-it-${randomUUID().slice(0, 8)}`;
-const cipher = new FieldCipher(parseKeyRing(TEST_PII_KEYS.PII_ENCRYPTION_KEYS, TEST_PII_KEYS.PII_ACTIVE_KEY_ID));
-const indexer = new BlindIndexer(Buffer.from(TEST_PII_KEYS.PII_BLIND_INDEX_KEY, 'base64'));
-
-let counter = Math.floor(Math.random() * 9_000_000);
-const newMsisdn = () => `+92321${String((counter = (counter + 7919) % 10_000_000)).padStart(7, '0')}`;
-/** The national spelling an agent would type: 0321-1234567. */
-const national = (e164: string) => `0${e164.slice(3, 6)}-${e164.slice(6)}`;
-
-/**
- * The exposure service's directory lookup and the notifier's reference lookup, as their contracts say
- * (services/exposure/src/directory, services/notifier/src/notice/notice-reference.controller.ts; each has
- * its own spec): who holds a blind index today. It records what care sent, to prove no plain value travels.
- */
-class OwnersContract {
-  readonly holders = new Map<string, { personId: string; numbers: { subscriberId: string; msisdnMasked: string }[] }>();
-  readonly received: { path: string; authorization: string; body: string }[] = [];
-  private server!: Server;
-  url = '';
-
-  async start(): Promise<void> {
-    this.server = createServer((req, res) => {
-      let body = '';
-      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      req.on('end', () => {
-        this.received.push({ path: req.url ?? '', authorization: req.headers.authorization ?? '', body });
-        if (req.url === '/directory/lookup') {
-          const { blindIndex } = JSON.parse(body) as { blindIndex: string };
-          const holder = this.holders.get(blindIndex);
-          res.writeHead(200, { 'content-type': 'application/json' });
-          res.end(JSON.stringify({ people: holder ? [{ ...holder, emailMasked: null, language: 'ur' }] : [] }));
-          return;
-        }
-        res.writeHead(404).end();
-      });
-    });
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  async close(): Promise<void> {
-    await new Promise((resolve) => this.server.close(resolve));
-  }
-}
 
 describe('care-api', () => {
   const owners = new OwnersContract();
@@ -117,108 +50,6 @@ describe('care-api', () => {
     await owners.close();
   });
 
-  /** A person exposed in a new incident, holding one number and formerly holding another (recycled since). */
-  async function exposedPerson() {
-    const personId = randomUUID();
-    const incidentId = `INC-${randomUUID().slice(0, 8)}`;
-    const held = newMsisdn();
-    const recycled = newMsisdn();
-    const subscriberId = `SUB-${randomUUID().slice(0, 8)}`;
-    const event = create(PersonExposedSchema, {
-      exposureId: randomUUID(),
-      incidentId,
-      revision: 1,
-      personId,
-      change: ExposureChange.NEW,
-      categories: [PiiCategory.NAME, PiiCategory.CNIC, PiiCategory.MSISDN],
-      newCategories: [PiiCategory.NAME, PiiCategory.CNIC, PiiCategory.MSISDN],
-      tier: RiskTier.HIGH,
-      policyVersion: '2026-11-25.1',
-      policyRule: 'identity-sim-or-financial',
-      actions: [ProtectiveAction.SIM_SWAP_LOCK, ProtectiveAction.FRAUD_MONITORING],
-      subscriptions: [
-        {
-          subscriberId,
-          stillHeld: true,
-          lineType: LineType.CONSUMER,
-          msisdnCiphertext: cipher.encrypt(held),
-          msisdnMasked: maskMsisdn(held),
-        },
-        { subscriberId: `SUB-${randomUUID().slice(0, 8)}`, stillHeld: false, msisdnMasked: maskMsisdn(recycled) },
-      ],
-      language: 'ur',
-      jurisdiction: 'PK',
-      idempotencyKey: `${incidentId}:${personId}:1`,
-      detectedAt: timestampFromDate(new Date()),
-    });
-    owners.holders.set(indexer.indexHex('msisdn', held), {
-      personId,
-      numbers: [{ subscriberId, msisdnMasked: maskMsisdn(held) }],
-    });
-    return { personId, incidentId, held, recycled, subscriberId, event };
-  }
-
-  const logEntry = (
-    person: { personId: string; incidentId: string },
-    kind: LogEntryKind,
-    status: string,
-    more: { errorCode?: string; subjectId?: string; channel?: LogChannel; at?: number } = {},
-  ) => ({
-    key: person.personId,
-    value: Buffer.from(
-      encodeMessage(NotificationLogEntrySchema, {
-        entryId: randomUUID(),
-        occurredAt: timestampFromDate(new Date(Date.now() + (more.at ?? 0))),
-        source: 'notifier',
-        incidentId: person.incidentId,
-        revision: 1,
-        personId: person.personId,
-        subjectId: more.subjectId ?? 'notice-1',
-        kind,
-        channel: more.channel ?? LogChannel.SMS,
-        status,
-        templateId: 'breach.sms.ur',
-        templateVersion: '4',
-        recipientMasked: '+92 3** *** **11',
-        errorCode: more.errorCode ?? '',
-      }),
-    ),
-  });
-
-  async function fed(person: Awaited<ReturnType<typeof exposedPerson>>) {
-    const exposure = { key: person.personId, value: Buffer.from(encodeMessage(PersonExposedSchema, person.event)) };
-    await kafka.send(Topics.exposure, [exposure, exposure]); // a redelivery changes nothing
-    await kafka.send(Topics.notificationLog, [
-      logEntry(person, LogEntryKind.NOTICE_QUEUED, 'queued', { at: 1 }),
-      logEntry(person, LogEntryKind.STATUS_CHANGED, 'undelivered', { errorCode: '30003', at: 2 }),
-      logEntry(person, LogEntryKind.UNREACHABLE, 'unreachable', { channel: LogChannel.UNSPECIFIED, at: 3 }),
-    ]);
-    await kafka.send(Topics.fraudEnrollments, [
-      {
-        key: person.personId,
-        value: Buffer.from(
-          encodeMessage(EnrollmentCreatedSchema, {
-            enrollmentId: randomUUID(),
-            incidentId: person.incidentId,
-            personId: person.personId,
-            exposureIdempotencyKey: person.event.idempotencyKey,
-            monitoringMonths: 12,
-            actions: [ProtectiveAction.SIM_SWAP_LOCK],
-            protectedSubscriptions: 1,
-          }),
-        ),
-      },
-    ]);
-    await waitFor(async () => {
-      const { rows } = await db.query<{ n: number; e: number }>(
-        `SELECT (SELECT count(*)::int FROM "care"."log_entries" WHERE "person_id" = $1) AS n,
-                  (SELECT count(*)::int FROM "care"."enrollments" WHERE "person_id" = $1) AS e`,
-        [person.personId],
-      );
-      return rows[0]!.n === 3 && rows[0]!.e === 1;
-    }, 'the read model to hold the exposure, three log entries and the enrollment');
-  }
-
   const http = () => request(app.getHttpServer());
   const accessRows = (route: string, since: Date) =>
     db
@@ -236,8 +67,8 @@ describe('care-api', () => {
       .then((result) => result.rows);
 
   it('finds a person by the number as an agent types it, and audits who was found', async () => {
-    const person = await exposedPerson();
-    await fed(person);
+    const person = exposedPerson(owners);
+    await fed(kafka, db, person);
     const since = new Date();
     const response = await http()
       .post('/people/search')
@@ -277,8 +108,8 @@ describe('care-api', () => {
   });
 
   it('shows the person masked: the rule in words, the delivery timeline, unreachable, enrollment; audited', async () => {
-    const person = await exposedPerson();
-    await fed(person);
+    const person = exposedPerson(owners);
+    await fed(kafka, db, person);
     const since = new Date();
     const { body } = await http()
       .get(`/people/${person.personId}`)
@@ -304,14 +135,14 @@ describe('care-api', () => {
   });
 
   it('refuses the person view without a token or without a reason', async () => {
-    const person = await exposedPerson();
+    const person = exposedPerson(owners);
     await http().get(`/people/${person.personId}`).expect(401);
     await http().get(`/people/${person.personId}`).set('authorization', `Bearer ${carol}`).expect(400);
   });
 
   it('lets a supervisor reveal a number the person still holds, with the reason logged; never an agent', async () => {
-    const person = await exposedPerson();
-    await fed(person);
+    const person = exposedPerson(owners);
+    await fed(kafka, db, person);
     const since = new Date();
     const path = `/people/${person.personId}/numbers/${person.subscriberId}/reveal`;
     await http().post(path).set('authorization', `Bearer ${carol}`).set('x-access-reason', 'curious').expect(403);
@@ -330,8 +161,8 @@ describe('care-api', () => {
   });
 
   it('shows supervisors the board with the unreachable person; agents may not see it', async () => {
-    const person = await exposedPerson();
-    await fed(person);
+    const person = exposedPerson(owners);
+    await fed(kafka, db, person);
     await http().get(`/incidents/${person.incidentId}/board`).set('authorization', `Bearer ${carol}`).expect(403);
     const { body } = await http()
       .get(`/incidents/${person.incidentId}/board`)
@@ -353,7 +184,7 @@ describe('care-api', () => {
       'the malformed entry on the dead-letter topic',
     );
     expect(dead.headers[FailureHeaders.errorCode]).toBe('MALFORMED_PAYLOAD');
-    const person = await exposedPerson();
-    await fed(person); // later events still arrive
+    const person = exposedPerson(owners);
+    await fed(kafka, db, person); // later events still arrive
   });
 });
