@@ -12,6 +12,7 @@ import { AuthModule } from '@bnp/auth';
 import { Topics } from '@bnp/contracts';
 import { KafkaConsumerMetrics, ReliableKafkaServer, ensureTopics, failureTopics } from '@bnp/messaging';
 import { ObservabilityModule, PinoNestLogger } from '@bnp/observability';
+import { FieldCipher } from '@bnp/pii';
 import { BoardModule } from './board/board.module';
 import { ConsoleModule } from './console/console.module';
 import type { CareConfig } from './config';
@@ -81,6 +82,7 @@ export async function createCareApp(config: CareConfig, logger: Logger): Promise
     retryDelaysMs: config.retryDelaysMs,
     logger,
     metrics: new KafkaConsumerMetrics(app.get(Registry)),
+    seal: app.get(FieldCipher),
   });
   app.connectMicroservice({ strategy: consumer });
   return { app, consumer };

@@ -17,6 +17,8 @@ export function infrastructureModule(config: CareConfig): DynamicModule {
     outbox: { schema: CARE_SCHEMA },
     providers: [
       { provide: CARE_CONFIG, useValue: config },
+      // Also seals what the consumer copies to its retry and dead-letter topics (libs/messaging).
+      { provide: FieldCipher, useValue: cipher },
       { provide: ContactKeys, useValue: new ContactKeys(cipher, indexer) },
     ],
   });
