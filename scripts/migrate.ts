@@ -10,6 +10,7 @@ const SERVICES: { service: string; schema: string }[] = [
   { service: 'fraud-guard', schema: 'fraud' },
   { service: 'notifier', schema: 'notify' },
   { service: 'transparency-log', schema: 'tlog' },
+  { service: 'care-api', schema: 'care' },
 ];
 
 export async function migrateAll(url: string, log: (line: string) => void = console.log): Promise<void> {

@@ -20,6 +20,10 @@ npx tsc -p tsconfig.json --noEmit
 log "Go's transparency-log tools (the log is verified with code that is not ours)"
 scripts/go-tools.sh >/dev/null
 
+log "care console: Debian's chromium for its Playwright specs, and the built app"
+scripts/chromium.sh >/dev/null
+npm run --silent build:care-web >/dev/null
+
 log "stack: PostgreSQL, Kafka, Keycloak"
 scripts/postgres.sh bnp bnp_test
 scripts/kafka.sh start
