@@ -102,7 +102,10 @@ export const notifierConfigShape = {
   SMTP_SECURE: env.bool(false),
   SMTP_USER: env.optionalString(),
   SMTP_PASSWORD: env.optionalString(),
-  SMTP_POOL_SIZE: env.int(5, 1, 100),
+  /** Connections to the relay at once: size it to what the relay allows one client (ADR 0019). */
+  SMTP_POOL_SIZE: env.int(10, 1, 100),
+  /** Messages per connection before it is recycled (relays often cap this; 0 = no cap). */
+  SMTP_MESSAGES_PER_CONNECTION: env.int(1000, 0, 1_000_000),
   SMTP_TIMEOUT_MS: env.int(15_000, 100),
   NOTIFIER_EMAIL_FROM: env.string('Baltik Customer Protection <protect@baltik.example>'),
   NOTIFIER_OPERATOR_NAME: env.string('Baltik'),
