@@ -4,7 +4,8 @@
 // segments per second and the SMTP sink. The provider's floor is segments / L; `ratio` is how far above
 // it the platform finished. Counted at the stand-ins: segments, duplicates, lost.
 //   node -r @swc-node/register bench/pace.ts [--subscribers 200000] [--limit 500] [--instances 1] [--quick]
-import { randomUUID } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -27,10 +28,7 @@ import { freshBenchDatabase } from './lib/bench-db';
 import { StageSampler } from './lib/pace-stages';
 import { startProcess, startService, type ServiceProcess } from './lib/processes';
 import { measureSmtpCeiling } from './lib/smtp-ceiling';
-import { generateSqlOperator } from './lib/sql-operator';
 
-const categoryValues: Record<string, unknown> = PiiCategory;
-const categoryMask = (names: string[]) => names.reduce((mask, name) => mask | (2 ** Number(categoryValues[name])), 0);
 const round = (value: number) => Math.round(value * 1000) / 1000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const SAMPLE_EVERY_MS = 3000;
@@ -59,7 +57,7 @@ async function main(): Promise<void> {
     keep,
   );
   if (reused) await clearEarlierRuns(db);
-  else await generateSqlOperator(db, subscribers, categoryMask);
+  else importOperator(url, subscribers);
   console.log(`[pace] operator of ${subscribers} subscribers ready; L = ${limit} segments/s, ${instances} notifier(s)`);
 
   // The Twilio stand-in with npm start's settings (the limit aside); in this process so its store can be counted.
@@ -120,6 +118,7 @@ async function main(): Promise<void> {
     ...groups,
     GATE_MAX_PEOPLE_WITHOUT_APPROVAL: String(1_000_000_000),
     MONITORING_PARTNER_URL: `http://127.0.0.1:${ports.partner}`,
+    FRAUD_ACTIVATION_CODE_KEY: randomBytes(32).toString('base64'),
   };
   const services: ServiceProcess[] = [
     await startService('breach-intake', await freePort(), env),
@@ -199,24 +198,46 @@ async function main(): Promise<void> {
   }
 }
 
+/**
+ * The operator as the demo makes it: tools/generate-operator's CSV files (kept under .cache, as the demo
+ * keeps them) imported by the exposure service's import CLI, so contacts are sealed as in production.
+ */
+function importOperator(databaseUrl: string, subscribers: number): void {
+  const root = join(__dirname, '..');
+  const dir = join(root, '.cache', 'demo', String(subscribers));
+  const node = (script: string, args: string[]) =>
+    execFileSync(process.execPath, ['-r', '@swc-node/register', join(root, script), ...args], {
+      cwd: root,
+      stdio: 'inherit',
+      env: { ...process.env, DATABASE_URL: databaseUrl, ...TEST_PII_KEYS },
+    });
+  if (!existsSync(join(dir, 'holdings.csv'))) {
+    mkdirSync(dir, { recursive: true });
+    node('tools/generate-operator/src/main.ts', ['--subscribers', String(subscribers), '--out', dir, '--seed', '2023']);
+  }
+  for (const kind of ['subscribers', 'assets', 'holdings'])
+    node('services/exposure/src/cli/import.ts', [kind, join(dir, `${kind}.csv`), '--quiet']);
+}
+
 function breach(incidentId: string) {
-  // About a third of subscribers: CRM records of Sindh and Khyber Pakhtunkhwa, Balochistan's wallets (as bench/exposure.ts).
+  // The demo's first revision: CRM records of Sindh and Balochistan (about a quarter of subscribers).
   return create(BreachReportedSchema, {
     eventId: randomUUID(),
     incidentId,
     revision: 1,
     reportedAt: timestampFromDate(new Date()),
     detectedAt: timestampFromDate(new Date(Date.now() - 3600_000)),
-    occurredTo: timestampFromDate(new Date('2026-03-04T20:00:00Z')),
+    occurredFrom: timestampFromDate(new Date(Date.now() - 9 * 86400_000)),
+    occurredTo: timestampFromDate(new Date(Date.now() - 7 * 3600_000)),
     severity: Severity.CRITICAL,
     summary: 'Pace benchmark breach',
     jurisdiction: 'PK',
     compromisedAssets: [
       {
         assetId: 'crm.subscribers',
-        scope: { kind: { case: 'regions', value: { regions: [Region.SINDH, Region.KHYBER_PAKHTUNKHWA] } } },
+        categories: [PiiCategory.NAME, PiiCategory.CNIC, PiiCategory.MSISDN, PiiCategory.POSTAL_ADDRESS],
+        scope: { kind: { case: 'regions', value: { regions: [Region.SINDH, Region.BALOCHISTAN] } } },
       },
-      { assetId: 'wallet.accounts', scope: { kind: { case: 'regions', value: { regions: [Region.BALOCHISTAN] } } } },
     ],
   });
 }
