@@ -257,7 +257,7 @@ async function waitForRelease(db: Client, incidentId: string, deadline: number):
   throw new Error(`the breach was not released in time; last seen: ${seen}`);
 }
 
-/** Every affected person with a notice and none pending (notified or unreachable; quiet hours are off). */
+/** Every person the revision told (one exposure.v1 each) with a notice and none pending (notified or unreachable; quiet hours are off). */
 async function waitUntilSettled(
   db: Client,
   incidentId: string,
@@ -268,12 +268,11 @@ async function waitUntilSettled(
   let changedAt = Date.now();
   for (;;) {
     const reading = await sampler.sample();
+    // Cheap on purpose (it runs every few seconds beside the run): people told = the revision's events.
     const { rows } = await db.query<{ affected: number; settled: number }>(
-      `SELECT count(*)::int AS affected, count(*) FILTER (WHERE o.pending = false)::int AS settled
-       FROM exposure.person_exposures pe
-       LEFT JOIN (SELECT person_id, bool_or(outcome = 'pending') AS pending FROM notify.notices
-                  WHERE incident_id = $1 GROUP BY person_id) o ON o.person_id = pe.person_id::text
-       WHERE pe.incident_id = $1 AND pe.status = 'ACTIVE'`,
+      `SELECT (SELECT events FROM exposure.revisions WHERE incident_id = $1 AND revision = 1) AS affected,
+              (SELECT count(*)::int FROM (SELECT 1 FROM notify.notices WHERE incident_id = $1 AND kind = 'notice'
+                GROUP BY person_id HAVING NOT bool_or(outcome = 'pending')) s) AS settled`,
       [incidentId],
     );
     const { affected = 0, settled = 0 } = rows[0] ?? {};
