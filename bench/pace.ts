@@ -374,7 +374,7 @@ function record(result: object, key: string): void {
   writeFileSync(file, `${JSON.stringify({ benchmark: 'pace', runs }, null, 2)}\n`);
 }
 
-/** What earlier runs computed and sent goes; the operator's directory and inventory stay. */
+/** What earlier runs computed and sent goes (but the append-only notification log); the directory and inventory stay. */
 async function clearEarlierRuns(db: Client): Promise<void> {
   await db.query(
     `TRUNCATE exposure.person_exposures, exposure.exposure_events, exposure.revisions, exposure.release_approvals,
@@ -382,7 +382,7 @@ async function clearEarlierRuns(db: Client): Promise<void> {
   );
   const { rows } = await db.query<{ schema: string; name: string }>(
     `SELECT schemaname AS schema, tablename AS name FROM pg_tables WHERE schemaname IN ('notify', 'fraud')
-     AND tablename NOT IN ('send_budget', 'migrations')`,
+     AND tablename NOT IN ('send_budget', 'migrations', 'notification_log')`,
   );
   for (const { schema, name } of rows) await db.query(`TRUNCATE "${schema}"."${name}" CASCADE`);
 }
