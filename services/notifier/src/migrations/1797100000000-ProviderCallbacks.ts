@@ -4,8 +4,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * Status callbacks are appended here and acknowledged once committed; a worker applies them in batches
  * (ADR 0019). Unique per (delivery, SID, status), so a replayed callback adds nothing.
  */
-export class ProviderCallbacks1797000000000 implements MigrationInterface {
-  name = 'ProviderCallbacks1797000000000';
+export class ProviderCallbacks1797100000000 implements MigrationInterface {
+  name = 'ProviderCallbacks1797100000000';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(
