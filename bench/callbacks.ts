@@ -11,15 +11,15 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import twilio from 'twilio';
 import { TEST_PII_KEYS } from '@bnp/testing';
-import { createSmtpSink } from '../deploy/local/smtp-sink/src';
-import { createTwilioStandIn } from '../deploy/local/twilio-stand-in/src';
+import { createSmtpSink } from '@bnp/smtp-sink';
+import { createTwilioStandIn } from '@bnp/twilio-stand-in';
 import {
   freePort,
   TEST_ACCOUNT_SID,
   TEST_AUTH_TOKEN,
   TEST_FROM,
   TEST_LOG_HMAC_KEY,
-} from '../services/notifier/src/testing/harness';
+} from '@bnp/notifier/src/testing/harness';
 import { freshBenchDatabase } from './lib/bench-db';
 import { startService } from './lib/processes';
 

@@ -16,14 +16,14 @@ import { Kafka, logLevel } from 'kafkajs';
 import type { Client } from 'pg';
 import { BreachReportedSchema, PiiCategory, Region, Severity, Topics } from '@bnp/contracts';
 import { TEST_PII_KEYS, startGroupAtEnd } from '@bnp/testing';
-import { createTwilioStandIn } from '../deploy/local/twilio-stand-in/src';
+import { createTwilioStandIn } from '@bnp/twilio-stand-in';
 import {
   freePort,
   TEST_ACCOUNT_SID,
   TEST_AUTH_TOKEN,
   TEST_FROM,
   TEST_LOG_HMAC_KEY,
-} from '../services/notifier/src/testing/harness';
+} from '@bnp/notifier/src/testing/harness';
 import { freshBenchDatabase } from './lib/bench-db';
 import { StageSampler } from './lib/pace-stages';
 import { startProcess, startService, type ServiceProcess } from './lib/processes';
