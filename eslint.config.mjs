@@ -16,6 +16,7 @@ export default tseslint.config(
       '**/dist/**',
       '.cache/**',
       '.nx/**',
+      'services/care-web/dist/**',
       'libs/contracts/src/gen/**',
       '**/*.js',
       '**/*.mjs',
@@ -25,7 +26,7 @@ export default tseslint.config(
   ...tseslint.configs.recommendedTypeChecked,
   prettier,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     plugins: { '@nx': nx },
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the benchmarks (all, or the one named) and writes bench/results/*.json plus bench/results/summary.md.
-#   npm run bench                                  # exposure, fanout, dispatch, dispatch-faults, codes, encoders, log
+#   npm run bench                                  # exposure, fanout, dispatch, dispatch-faults, codes, encoders, log, callbacks, pace
 #   npm run bench -- log --quick                   # the transparency log at 100,000 entries instead of 1,000,000
+#   npm run bench -- pace --quick                  # pace at 5,000 subscribers; --subscribers 1000000 --limit 2000 --instances 2
 #   npm run bench -- exposure --subscribers 10000000
 #   npm run bench -- --quick                       # each at a size that takes minutes, into bench/results/quick
 # KAFKA_PORT (or KAFKA_BROKERS) picks the broker; BENCH_DATABASE_URL (else DATABASE_URL) the PostgreSQL
@@ -27,7 +28,7 @@ for arg in "$@"; do
 done
 set -- ${args[@]+"${args[@]}"}
 
-all=(exposure fanout dispatch dispatch-faults codes encoders log)
+all=(exposure fanout dispatch dispatch-faults codes encoders log callbacks pace)
 if [ $# -gt 0 ] && [[ " ${all[*]} " == *" $1 "* ]]; then
   names=("$1")
   shift
@@ -42,6 +43,7 @@ quick_args() {
     fanout) echo --people 200000 ;;
     dispatch) echo --people 10000 --incidents 20 ;;
     codes) echo --count 1000000 ;;
+    pace) echo --subscribers 5000 ;;
   esac
 }
 if [ "$quick" = 1 ]; then export BENCH_RESULTS_DIR=${BENCH_RESULTS_DIR:-$ROOT/bench/results/quick}; fi

@@ -403,6 +403,10 @@ async function printSummary(db: Client, incidentId: string): Promise<void> {
     'Where to look: mail at http://127.0.0.1:1080, SMS at http://127.0.0.1:4010/__admin/messages, incident at ' +
       `${EXPOSURE}/incidents/${incidentId}`,
   );
+  console.log(
+    'Care console: http://127.0.0.1:3010/  sign in as carol / carol-local-demo (agent) or dave / dave-local-demo ' +
+      `(supervisor: incident board for ${incidentId}); search any MSISDN of the generated subscribers.csv`,
+  );
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -11,6 +11,7 @@ const SERVICES: { service: string; schema: string }[] = [
   { service: 'notifier', schema: 'notify' },
   { service: 'transparency-log', schema: 'tlog' },
   { service: 'regulator-api', schema: 'regulator' },
+  { service: 'care-api', schema: 'care' },
 ];
 
 export async function migrateAll(url: string, log: (line: string) => void = console.log): Promise<void> {

@@ -12,6 +12,8 @@ scripts/kafka.sh start
 scripts/keycloak.sh start
 node -r @swc-node/register scripts/kafka-topics.ts
 node -r @swc-node/register scripts/migrate.ts
+log "building the care console (services/care-web)"
+npm run --silent build:care-web >/dev/null
 
 # Local-only secrets, made once and kept in .cache so data encrypted yesterday still decrypts today.
 # A key added by a newer version of this script is appended to an older file.
@@ -96,6 +98,7 @@ echo "  PostgreSQL         $DATABASE_URL"
 echo "  Kafka (KRaft)      $KAFKA_BROKERS"
 echo "  Keycloak (OIDC)    http://127.0.0.1:${KEYCLOAK_PORT:-8180}/realms/bnp  (admin console /admin, admin/admin; users: docs/identity.md)"
 for line in "${urls[@]}"; do echo "  $line"; done
+echo "  care console       http://127.0.0.1:3010/  (sign in as carol / carol-local-demo, care agent)"
 echo "  twilio-stand-in    http://127.0.0.1:4010  (messages: /__admin/messages, stats: /__admin/stats)"
 echo "  smtp-sink          smtp://127.0.0.1:1025, mail at http://127.0.0.1:1080"
 echo "  monitoring-partner http://127.0.0.1:4020  (enrollments: /__admin/enrollments)"

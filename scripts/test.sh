@@ -23,6 +23,10 @@ scripts/go-tools.sh >/dev/null
 log "poppler (the report PDFs are read with pdftotext)"
 scripts/pdf-tools.sh
 
+log "care console: Debian's chromium for its Playwright specs, and the built app"
+scripts/chromium.sh >/dev/null
+npm run --silent build:care-web >/dev/null
+
 log "stack: PostgreSQL, Kafka, Keycloak"
 scripts/postgres.sh bnp bnp_test
 scripts/kafka.sh start

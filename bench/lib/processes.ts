@@ -44,22 +44,29 @@ function identitySettings(): NodeJS.ProcessEnv {
  * Starts a service as its own process (as `npm start` does) and waits until /health answers 200.
  * Port 0 picks a free one.
  */
-export async function startService(name: string, port: number, env: NodeJS.ProcessEnv): Promise<ServiceProcess> {
+export function startService(name: string, port: number, env: NodeJS.ProcessEnv): Promise<ServiceProcess> {
+  return startProcess(name, join('services', name, 'src', 'main.ts'), port, '/health', env);
+}
+
+/** Starts any entry point of the repository (a service or a local stand-in) and waits until `health` answers 200. */
+export async function startProcess(
+  name: string,
+  entry: string,
+  port: number,
+  health: string,
+  env: NodeJS.ProcessEnv,
+): Promise<ServiceProcess> {
   if (port === 0) port = await freePort();
   // BENCH_SERVICE_NODE_ARGS adds node flags to every service, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
   const nodeArgs = (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
   // BENCH_SERVICE_LOG_DIR keeps each service's whole log as <dir>/<name>.log; the last lines are kept anyway.
   const logDir = process.env.BENCH_SERVICE_LOG_DIR;
   if (logDir) mkdirSync(logDir, { recursive: true });
-  const child = spawn(
-    process.execPath,
-    [...nodeArgs, '-r', '@swc-node/register', join(ROOT, 'services', name, 'src', 'main.ts')],
-    {
-      cwd: ROOT,
-      env: { ...identitySettings(), ...process.env, ...env, PORT: String(port) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const child = spawn(process.execPath, [...nodeArgs, '-r', '@swc-node/register', join(ROOT, entry)], {
+    cwd: ROOT,
+    env: { ...identitySettings(), ...process.env, ...env, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   // A benchmark that dies (or is stopped with Ctrl-C or kill) must not leave services behind holding
   // ports, consumer groups and database connections.
   const killOnExit = () => child.kill('SIGKILL');
@@ -85,7 +92,7 @@ export async function startService(name: string, port: number, env: NodeJS.Proce
     if (child.exitCode !== null)
       throw new Error(`${name} exited (code ${child.exitCode}) during start; ${lastLines()}`);
     try {
-      const response = await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(2000) });
+      const response = await fetch(`http://127.0.0.1:${port}${health}`, { signal: AbortSignal.timeout(2000) });
       if (response.ok) break;
     } catch {
       // not listening yet

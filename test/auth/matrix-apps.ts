@@ -51,6 +51,13 @@ const SERVICES: ServiceEntry[] = [
       FRAUD_HOLDER_PROOF_PER_ENROLLMENT: '1000',
     },
   },
+  {
+    name: 'care-api',
+    config: ['config', 'loadCareConfig'],
+    app: ['app', 'createCareApp'],
+    // The owners' lookups are never reached: the matrix's bodies and ids stop every call before them.
+    env: { CARE_CONSUMER_GROUP: `matrix-care-${randomUUID().slice(0, 8)}`, CARE_WEB_PORT: '0' },
+  },
 ];
 
 export interface RunningService {

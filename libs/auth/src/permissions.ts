@@ -12,6 +12,14 @@ export const PERMISSIONS = [
   'enrollment:read',
   'enrollment:opt-out',
   'report:file',
+  // Customer care (services/care-api): find a person and read their masked record; act for a verified caller.
+  'care:read',
+  'care:act',
+  // A supervisor reveals one full number or email with a reason; and watches the incident board.
+  'care:reveal',
+  'care:board',
+  // The narrow directory lookup of the exposure service (by blind index), relayed by care-api with the agent's token.
+  'directory:lookup',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];

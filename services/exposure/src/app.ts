@@ -18,6 +18,7 @@ import { AccessAuditModule } from '@bnp/access-audit';
 import { AuthModule } from '@bnp/auth';
 import { ObservabilityModule, PinoNestLogger } from '@bnp/observability';
 import type { ExposureConfig } from './config';
+import { DirectoryLookupModule } from './directory/directory-lookup.module';
 import { GateModule } from './gate/gate.module';
 import { infrastructureModule } from './infrastructure.module';
 import { InventoryModule } from './inventory/inventory.module';
@@ -37,6 +38,7 @@ class ExposureAppModule {
         ResolutionModule,
         InventoryModule,
         GateModule,
+        DirectoryLookupModule,
       ],
     };
   }

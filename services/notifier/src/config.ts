@@ -63,8 +63,12 @@ export const notifierConfigShape = {
    * notice may take, so a fraud-guard outage delays notices by this much at most.
    */
   NOTIFIER_ENROLLMENT_MAX_WAIT_MS: env.int(600_000, 0),
-  /** LOW and MEDIUM notices of an incident wait until no new notice of it arrived for this long (highest risk first). */
-  NOTIFIER_SETTLE_MS: env.int(3000, 0),
+  /**
+   * LOW and MEDIUM notices of an incident wait until no new notice of it arrived for this long. 0 (the
+   * default, ADR 0019): they go while the incident's notices still arrive, so the sender is not idle
+   * through the ingest; every claim still takes CRITICAL and HIGH first.
+   */
+  NOTIFIER_SETTLE_MS: env.int(0, 0),
   /** Asia/Karachi hours when LOW and MEDIUM notices are held, "21-08"; "off" disables. */
   NOTIFIER_QUIET_HOURS: env.string('21-08'),
   NOTIFIER_POLL_INTERVAL_MS: env.int(500, 10),
@@ -102,7 +106,10 @@ export const notifierConfigShape = {
   SMTP_SECURE: env.bool(false),
   SMTP_USER: env.optionalString(),
   SMTP_PASSWORD: env.optionalString(),
-  SMTP_POOL_SIZE: env.int(5, 1, 100),
+  /** Connections to the relay at once: size it to what the relay allows one client (ADR 0019). */
+  SMTP_POOL_SIZE: env.int(10, 1, 100),
+  /** Messages per connection before it is recycled (relays often cap this; 0 = no cap). */
+  SMTP_MESSAGES_PER_CONNECTION: env.int(1000, 0, 1_000_000),
   SMTP_TIMEOUT_MS: env.int(15_000, 100),
   NOTIFIER_EMAIL_FROM: env.string('Baltik Customer Protection <protect@baltik.example>'),
   NOTIFIER_OPERATOR_NAME: env.string('Baltik'),

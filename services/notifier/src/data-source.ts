@@ -2,6 +2,7 @@
 import 'reflect-metadata';
 import { createServiceDataSource } from '@bnp/persistence';
 import { DeliveryEntity } from './dispatch/delivery.entity';
+import { ProviderCallbackEntity } from './dispatch/provider-callback.entity';
 import { SendBudgetEntity } from './dispatch/send-budget.entity';
 import { ActivationChallengeEntity } from './notice/activation-challenge.entity';
 import { EnrollmentEntity } from './notice/enrollment.entity';
@@ -23,6 +24,7 @@ export function createNotifierDataSource(url: string, poolSize = 10) {
       SendBudgetEntity,
       NotificationLogEntity,
       ActivationChallengeEntity,
+      ProviderCallbackEntity,
     ],
     migrations: [`${__dirname}/migrations/*.ts`],
     poolSize,

@@ -415,9 +415,18 @@ describe('notifier end to end (Kafka, PostgreSQL, Twilio stand-in, SMTP sink)', 
         incidentId,
         event.personId,
       ]);
+    // Twilio may report `sent` before `delivered` (logged apart, or only the furthest when they are applied
+    // in one batch), so wait for the SMS's delivery and the email's acceptance rather than a count.
     await waitFor(
-      async () => (await entries()).filter((e) => e.status === 'delivered' || e.status === 'sent').length === 2,
-      'delivered and sent logged',
+      async () => {
+        const seen = await entries();
+        return (
+          seen.some((e) => e.channel === 'SMS' && e.status === 'delivered') &&
+          seen.some((e) => e.channel === 'EMAIL' && e.status === 'sent')
+        );
+      },
+      'SMS delivered and email sent logged',
+      { explain: async () => `log: ${JSON.stringify((await entries()).map((e) => `${e.channel}:${e.status}`))}` },
     );
     const log = await entries();
     expect(log[0]).toMatchObject({ kind: 'NOTICE_QUEUED', status: 'ready', subject_id: notice.notice_id });

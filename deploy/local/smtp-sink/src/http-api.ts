@@ -29,6 +29,10 @@ export function createHttpApp(store: MailStore, policy: RecipientPolicy): Expres
     res.json({ status: 'ok', messages: store.size });
   });
 
+  app.get('/api/stats', (_req: Request, res: Response) => {
+    res.json(store.stats);
+  });
+
   app.get('/api/messages', (req: Request, res: Response) => {
     const parsed = listQuery.safeParse(req.query);
     if (!parsed.success) {

@@ -28,6 +28,16 @@ describe(MailStore.name, () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
+  it('counts every mail and every repeated Message-ID, also beyond what it keeps', () => {
+    const sut = new MailStore({ maxMessages: 2 });
+    for (const id of ['m1', 'm2', 'm3', 'm1', 'm2'])
+      sut.add({ ...mail(`${id}-${Math.random()}`, 'p@x.pk'), messageId: `<${id}@x>` });
+    expect(sut.size).toBe(2);
+    expect(sut.stats).toEqual({ received: 5, repeatedMessageIds: 2 });
+    sut.clear();
+    expect(sut.stats).toEqual({ received: 0, repeatedMessageIds: 0 });
+  });
+
   it('keeps mail in a JSON file across a restart', async () => {
     const file = join(dir, 'sub', 'mail.json');
     const first = new MailStore({ maxMessages: 10, file, writeIntervalMs: 10 });

@@ -35,8 +35,17 @@ export interface MailQuery {
   limit: number;
 }
 
+/** Counted over every mail received since the start (or the last clear), including mails no longer kept. */
+export interface ReceiptStats {
+  received: number;
+  /** Mails whose Message-ID had been received before: a sender's duplicates. */
+  repeatedMessageIds: number;
+}
+
 export class MailStore {
   private mails: StoredMail[] = [];
+  private readonly messageIds = new Set<string>();
+  private receipts: ReceiptStats = { received: 0, repeatedMessageIds: 0 };
   private readonly byId = new Map<string, StoredMail>();
   private writeTimer: NodeJS.Timeout | undefined;
   private writing: Promise<void> = Promise.resolve();
@@ -62,7 +71,16 @@ export class MailStore {
     return this.mails.length;
   }
 
+  get stats(): ReceiptStats {
+    return { ...this.receipts };
+  }
+
   add(mail: StoredMail): void {
+    this.receipts.received += 1;
+    if (mail.messageId !== null) {
+      if (this.messageIds.has(mail.messageId)) this.receipts.repeatedMessageIds += 1;
+      else this.messageIds.add(mail.messageId);
+    }
     this.mails.push(mail);
     this.byId.set(mail.id, mail);
     if (this.mails.length > this.maxMessages) {
@@ -86,6 +104,8 @@ export class MailStore {
 
   clear(): void {
     this.mails = [];
+    this.messageIds.clear();
+    this.receipts = { received: 0, repeatedMessageIds: 0 };
     this.byId.clear();
     this.scheduleWrite();
   }

@@ -61,6 +61,13 @@ export function toStoredMail(parsed: ParsedMail, session: SMTPServerSession, siz
   };
 }
 
+/**
+ * No derived text<->HTML conversions or link detection: the sink shows the parts as sent. Those
+ * conversions cost more CPU than the rest of the parse, and the sink must outpace any sender it is
+ * measured against (ADR 0019).
+ */
+const LEAN_PARSE = { skipHtmlToText: true, skipTextToHtml: true, skipImageLinks: true, skipTextLinks: true };
+
 export function createSmtpServer(
   config: SmtpSinkConfig,
   store: MailStore,
@@ -100,7 +107,7 @@ export function createSmtpServer(
       stream.on('end', () => {
         if (stream.sizeExceeded) return callback(smtpError(552, '5.3.4 Message too big'));
         const raw = Buffer.concat(chunks);
-        simpleParser(raw).then(
+        simpleParser(raw, LEAN_PARSE).then(
           (parsed) => {
             store.add(toStoredMail(parsed, session, raw.length));
             callback();

@@ -1,7 +1,17 @@
 /**
- * DDL for a service's transactional outbox. Rows are written in the same transaction as the state
- * change they announce and deleted once the broker acknowledged them, so the table only ever holds
- * what is still to be published. Used from each service's migration.
+ * DDL for a new service's transactional outbox, as the relay reads it today: the table, its wake-up
+ * trigger, and the poison-row columns and parked table (ADR 0015). Use this in a new service's first
+ * migration; createOutboxTableSql alone is the first version, kept for the migrations that already ran.
+ */
+export function createOutboxSql(schema: string): string[] {
+  return [...createOutboxTableSql(schema), ...addOutboxPoisonRowsSql(schema)];
+}
+
+/**
+ * DDL for a service's transactional outbox (first version: without the poison-row columns, which
+ * addOutboxPoisonRowsSql adds). Rows are written in the same transaction as the state change they
+ * announce and deleted once the broker acknowledged them, so the table only ever holds what is still
+ * to be published.
  */
 export function createOutboxTableSql(schema: string): string[] {
   return [

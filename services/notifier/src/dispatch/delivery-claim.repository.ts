@@ -127,11 +127,11 @@ export class DeliveryClaimRepository {
   private async settledIncidents(tx: DeliveryTransaction, settleMs: number): Promise<string[]> {
     if (this.settledCache && Date.now() - this.settledCache.at < 250) return this.settledCache.ids;
     const settled = await tx.manager.query<{ incident_id: string }[]>(
-      // Settled: no notice arrived for the settle window, and no CRITICAL or HIGH notice still waits
-      // for its fraud enrollment (it would otherwise be overtaken by LOW ones).
+      // Settled: no notice arrived for the settle window. CRITICAL and HIGH notices still waiting for
+      // their fraud enrollment do not hold LOW ones back (ADR 0019): the sender would idle meanwhile,
+      // and once an enrollment arrives its notice is claimed first, behind at most the sends already booked.
       `SELECT i."incident_id" FROM "notify"."incidents" i
-       WHERE NOT i."paused" AND i."last_notice_at" <= now() - $1::int * interval '1 millisecond'
-         AND NOT EXISTS (SELECT 1 FROM "notify"."notices" n WHERE n."incident_id" = i."incident_id" AND n."state" = 'awaiting_enrollment' AND n."tier" >= 3)`,
+       WHERE NOT i."paused" AND i."last_notice_at" <= now() - $1::int * interval '1 millisecond'`,
       [settleMs],
     );
     this.settledCache = { at: Date.now(), ids: settled.map((row) => row.incident_id) };

@@ -93,25 +93,31 @@ export class DeliveryWriter {
   }
 
   private async writeStatuses(items: ProviderStatus[]): Promise<void> {
+    const fallbacks = await this.deliveries.inTransaction((tx) => this.applyStatuses(tx, items));
+    if (fallbacks > 0) this.work.raise();
+  }
+
+  /**
+   * Applies reported statuses within `tx` (set-based: one UPDATE for the batch) with what follows from
+   * them; returns the email fallbacks queued (the caller raises the work signal after its commit).
+   */
+  async applyStatuses(tx: DeliveryTransaction, items: ProviderStatus[]): Promise<number> {
     // Several reports for one delivery in a batch: the furthest wins (one UPDATE touches a row once).
     const furthest = new Map<string, ProviderStatus>();
     for (const item of items) {
       const current = furthest.get(item.deliveryId);
       if (!current || item.rank > current.rank) furthest.set(item.deliveryId, item);
     }
-    const fallbacks = await this.deliveries.inTransaction(async (tx) => {
-      const sorted = [...furthest.values()].sort((a, b) => a.deliveryId.localeCompare(b.deliveryId));
-      const { changed, foreign } = await this.deliveries.applyProviderStatuses(tx, sorted);
-      for (const status of foreign) {
-        this.metrics.duplicateSuspected.inc();
-        this.logger.error(
-          { deliveryId: status.deliveryId, sid: status.sid },
-          'provider reports a second message for one delivery',
-        );
-      }
-      return this.afterChanges(tx, changed);
-    });
-    if (fallbacks > 0) this.work.raise();
+    const sorted = [...furthest.values()].sort((a, b) => a.deliveryId.localeCompare(b.deliveryId));
+    const { changed, foreign } = await this.deliveries.applyProviderStatuses(tx, sorted);
+    for (const status of foreign) {
+      this.metrics.duplicateSuspected.inc();
+      this.logger.error(
+        { deliveryId: status.deliveryId, sid: status.sid },
+        'provider reports a second message for one delivery',
+      );
+    }
+    return this.afterChanges(tx, changed);
   }
 
   /** Log entries, SMS-to-email fallback and notice outcomes for deliveries that just changed; returns the fallbacks queued. */

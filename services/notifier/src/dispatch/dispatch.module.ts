@@ -4,12 +4,15 @@ import { DataSource } from 'typeorm';
 import type { NotifierConfig } from '../config';
 import { NoticeModule } from '../notice/notice.module';
 import { NOTIFIER_CONFIG } from '../shared/tokens';
+import { CallbackApplier } from './callback-applier';
+import { CallbackInbox } from './callback-inbox';
 import { DeliveryClaimRepository } from './delivery-claim.repository';
 import { DeliveryRepository } from './delivery.repository';
 import { DeliveryWriter } from './delivery-writer';
 import { DispatchMetrics } from './dispatch.metrics';
 import { DispatchService } from './dispatch.service';
 import { NoticeRenderer } from './notice-renderer';
+import { ProviderCallbackRepository } from './provider-callback.repository';
 import { Reconciler } from './reconciler';
 import { Scheduler } from './scheduler';
 import { SendBudget } from './send-budget';
@@ -29,6 +32,9 @@ const BUDGET_BURST_MS = 1000;
     DeliveryRepository,
     DeliveryClaimRepository,
     DeliveryWriter,
+    ProviderCallbackRepository,
+    CallbackInbox,
+    CallbackApplier,
     SendPermits,
     Reconciler,
     DispatchService,

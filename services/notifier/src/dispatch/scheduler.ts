@@ -23,6 +23,8 @@ const MIN_CLAIM_GAP_MS = 50;
 /** Claimed deliveries whose answers are still being written, at most (bounds memory if the database is slow). */
 const MAX_UNFINISHED = 2000;
 const STATUS_POLL_EVERY_MS = 30_000;
+/** Emails handed to each SMTP connection at once (the one being sent and the ones queued behind it). */
+const EMAILS_QUEUED_PER_CONNECTION = 4;
 
 /**
  * Sends from the queue the consumers fill, in priority order, within the shared segments-per-second
@@ -207,17 +209,21 @@ export class Scheduler implements OnApplicationBootstrap, OnApplicationShutdown 
     }
   }
 
+  /**
+   * Keeps every pooled SMTP connection busy with a few messages queued behind the one it is sending,
+   * and claims in batches of at least half that window (one claim transaction per batch, not per mail).
+   */
   private async emailLane(): Promise<void> {
-    const limit = this.config.SMTP_POOL_SIZE * 4;
+    const limit = this.config.SMTP_POOL_SIZE * EMAILS_QUEUED_PER_CONNECTION;
     while (this.running) {
       const free = limit - this.emailInFlight.size;
-      if (free <= 0) {
+      if (free < limit / 2 && this.emailInFlight.size > 0) {
         await Promise.race(this.emailInFlight);
         continue;
       }
       const claimed = await this.dispatch.claim(
         'email',
-        Math.min(free, 50),
+        Math.min(free, MAX_CLAIM),
         isQuiet(this.config.quietHours, new Date()),
       );
       if (claimed.length === 0) {

@@ -8,7 +8,11 @@ export type EmailSendResult =
   | { kind: 'rejected'; code: string; message: string }
   | { kind: 'retry'; code: string; message: string };
 
-/** SMTP with a connection pool. The Message-ID is ours and stable per delivery, so a resent copy is recognisable. */
+/**
+ * SMTP with a connection pool sized to the relay (SMTP_POOL_SIZE connections, each reused for many
+ * messages); the scheduler keeps a few messages queued per connection so none waits for the database
+ * between two messages. The Message-ID is ours and stable per delivery, so a resent copy is recognisable.
+ */
 export class SmtpEmailProvider {
   private readonly transport: Transporter<SMTPPool.SentMessageInfo>;
 
@@ -19,7 +23,7 @@ export class SmtpEmailProvider {
       port: config.SMTP_PORT,
       secure: config.SMTP_SECURE,
       maxConnections: config.SMTP_POOL_SIZE,
-      maxMessages: 1000,
+      maxMessages: config.SMTP_MESSAGES_PER_CONNECTION || Infinity,
       connectionTimeout: config.SMTP_TIMEOUT_MS,
       greetingTimeout: config.SMTP_TIMEOUT_MS,
       socketTimeout: config.SMTP_TIMEOUT_MS,

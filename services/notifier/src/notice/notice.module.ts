@@ -11,12 +11,13 @@ import { IncidentControlRepository } from './incident-control.repository';
 import { IncidentControlService } from './incident-control.service';
 import { NoticeConsumers } from './notice.consumers';
 import { NoticeController } from './notice.controller';
+import { NoticeReferenceController } from './notice-reference.controller';
 import { NoticeEventsDecoder } from './notice-events.decoder';
 import { NoticeRepository } from './notice.repository';
 import { NoticeService } from './notice.service';
 
 @Module({
-  controllers: [NoticeConsumers, NoticeController],
+  controllers: [NoticeConsumers, NoticeController, NoticeReferenceController],
   providers: [
     NoticeRepository,
     IncidentControlRepository,

@@ -1,6 +1,6 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 import { createAccessLogTableSql, dropAccessLogTableSql } from '@bnp/access-audit';
-import { createOutboxTableSql, dropOutboxTableSql } from '@bnp/messaging';
+import { createOutboxSql, dropOutboxPoisonRowsSql, dropOutboxTableSql } from '@bnp/messaging';
 
 /**
  * Reports filed with regulators (the signed JWS, its submission state and the portal's receipt), the
@@ -20,12 +20,13 @@ export class InitRegulator1797000000001 implements MigrationInterface {
     await queryRunner.query(
       `CREATE TABLE "regulator"."clock_alerts" ("incident_id" text NOT NULL, "obligation_id" text NOT NULL, "threshold" smallint NOT NULL, "due_at" TIMESTAMP WITH TIME ZONE NOT NULL, "alerted_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "PK_clock_alerts" PRIMARY KEY ("incident_id", "obligation_id", "threshold"))`,
     );
-    for (const statement of createOutboxTableSql('regulator')) await queryRunner.query(statement);
+    for (const statement of createOutboxSql('regulator')) await queryRunner.query(statement);
     for (const statement of createAccessLogTableSql('regulator')) await queryRunner.query(statement);
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {
     for (const statement of dropAccessLogTableSql('regulator')) await queryRunner.query(statement);
+    for (const statement of dropOutboxPoisonRowsSql('regulator')) await queryRunner.query(statement);
     for (const statement of dropOutboxTableSql('regulator')) await queryRunner.query(statement);
     await queryRunner.query(`DROP TABLE "regulator"."clock_alerts"`);
     await queryRunner.query(`DROP TABLE "regulator"."reports"`);

@@ -1,0 +1,89 @@
+import 'reflect-metadata';
+import { Module, type DynamicModule } from '@nestjs/common';
+import { existsSync } from 'node:fs';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Kafka } from 'kafkajs';
+import type { Logger } from 'pino';
+import { Registry } from 'prom-client';
+import { AccessAuditModule } from '@bnp/access-audit';
+import { AuthModule } from '@bnp/auth';
+import { Topics } from '@bnp/contracts';
+import { KafkaConsumerMetrics, ReliableKafkaServer, ensureTopics, failureTopics } from '@bnp/messaging';
+import { ObservabilityModule, PinoNestLogger } from '@bnp/observability';
+import { FieldCipher } from '@bnp/pii';
+import { BoardModule } from './board/board.module';
+import { ConsoleModule } from './console/console.module';
+import type { CareConfig } from './config';
+import { CARE_SCHEMA } from './data-source';
+import { FeedModule } from './feed/feed.module';
+import { infrastructureModule } from './infrastructure.module';
+import { PersonModule } from './person/person.module';
+
+@Module({})
+class CareAppModule {
+  static forRoot(config: CareConfig, logger: Logger): DynamicModule {
+    return {
+      module: CareAppModule,
+      imports: [
+        ObservabilityModule.forRoot({ service: 'care-api', logLevel: config.LOG_LEVEL, logger }),
+        infrastructureModule(config),
+        AuthModule.forRoot(config),
+        AccessAuditModule.forService({ service: 'care-api', schema: CARE_SCHEMA }),
+        FeedModule,
+        PersonModule,
+        BoardModule,
+        ConsoleModule,
+      ],
+    };
+  }
+}
+
+export interface CareApp {
+  app: NestExpressApplication;
+  consumer: ReliableKafkaServer;
+}
+
+/** The topics care's read model is fed from. */
+export const CARE_FEED_TOPICS = [
+  Topics.exposure,
+  Topics.notificationLog,
+  Topics.fraudEnrollments,
+  Topics.incidentControl,
+];
+
+/** Builds care-api: the read-model consumer, the console's API (OpenAPI at /docs). */
+export async function createCareApp(config: CareConfig, logger: Logger): Promise<CareApp> {
+  const app = await NestFactory.create<NestExpressApplication>(CareAppModule.forRoot(config, logger), {
+    logger: new PinoNestLogger(logger.child({ component: 'nest' })),
+  });
+  app.enableShutdownHooks();
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('care-api')
+      .setDescription('Customer care: find a person, see what happened to them, act for a verified caller.')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document);
+  // The console's static files (index.html and hashed assets): public, no data; every API call they make is checked.
+  if (existsSync(config.CARE_WEB_DIST)) app.useStaticAssets(config.CARE_WEB_DIST, { index: 'index.html' });
+  else logger.warn({ dist: config.CARE_WEB_DIST }, 'console not built (npm run build:care-web): serving the API only');
+  const kafka = app.get(Kafka);
+  if (config.KAFKA_CREATE_TOPICS) {
+    await ensureTopics(kafka, failureTopics(config.CARE_CONSUMER_GROUP, config.retryDelaysMs.length));
+  }
+  const consumer = new ReliableKafkaServer({
+    kafka,
+    groupId: config.CARE_CONSUMER_GROUP,
+    topics: CARE_FEED_TOPICS,
+    retryDelaysMs: config.retryDelaysMs,
+    logger,
+    metrics: new KafkaConsumerMetrics(app.get(Registry)),
+    seal: app.get(FieldCipher),
+  });
+  app.connectMicroservice({ strategy: consumer });
+  return { app, consumer };
+}

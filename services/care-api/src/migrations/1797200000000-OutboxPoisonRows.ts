@@ -1,0 +1,18 @@
+import { MigrationInterface, QueryRunner } from 'typeorm';
+import { addOutboxPoisonRowsSql, dropOutboxPoisonRowsSql } from '@bnp/messaging';
+
+/**
+ * The outbox columns and parked table the relay has needed since ADR 0015: this service's first migration
+ * created the outbox without them, so its relay could publish nothing (its access records stayed put).
+ */
+export class OutboxPoisonRows1797200000000 implements MigrationInterface {
+  name = 'OutboxPoisonRows1797200000000';
+
+  public async up(queryRunner: QueryRunner): Promise<void> {
+    for (const statement of addOutboxPoisonRowsSql('care')) await queryRunner.query(statement);
+  }
+
+  public async down(queryRunner: QueryRunner): Promise<void> {
+    for (const statement of dropOutboxPoisonRowsSql('care')) await queryRunner.query(statement);
+  }
+}

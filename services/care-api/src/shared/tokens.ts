@@ -1,0 +1,1 @@
+export const CARE_CONFIG = Symbol('CARE_CONFIG');
