@@ -55,6 +55,7 @@ export default tseslint.config(
             '@bnp/smtp-sink',
             '@bnp/twilio-stand-in',
             '@bnp/witness',
+            '@bnp/regulator-portal',
             '@bnp/scripts/migrate',
           ],
           depConstraints: [

@@ -10,6 +10,7 @@ const SERVICES: { service: string; schema: string }[] = [
   { service: 'fraud-guard', schema: 'fraud' },
   { service: 'notifier', schema: 'notify' },
   { service: 'transparency-log', schema: 'tlog' },
+  { service: 'regulator-api', schema: 'regulator' },
   { service: 'care-api', schema: 'care' },
 ];
 

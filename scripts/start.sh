@@ -41,6 +41,17 @@ if ! grep -q '^TLOG_SIGNING_KEY=' "$secrets"; then
   } >> "$secrets"
   log "generated the local transparency log and witness keys (development only)"
 fi
+# The operator's Ed25519 key that signs reports to regulators (JWK), and its public half the portal stand-in trusts.
+if ! grep -q '^REGULATOR_SIGNING_JWK=' "$secrets"; then
+  node -e '
+    const { generateKeyPairSync } = require("node:crypto");
+    const { privateKey, publicKey } = generateKeyPairSync("ed25519");
+    const kid = "operator-local-" + Date.now().toString(36);
+    const pub = { ...publicKey.export({ format: "jwk" }), alg: "EdDSA", kid };
+    console.log("REGULATOR_SIGNING_JWK=\x27" + JSON.stringify({ ...privateKey.export({ format: "jwk" }), alg: "EdDSA", kid }) + "\x27");
+    console.log("REGULATOR_PORTAL_OPERATOR_JWK=\x27" + JSON.stringify(pub) + "\x27");' >> "$secrets"
+  log "generated the local report-signing key (development only)"
+fi
 set -a
 . "$ROOT/deploy/local/local.env"
 # shellcheck disable=SC1090
@@ -71,6 +82,8 @@ start_process operator-bss 4030 /health node -r @swc-node/register deploy/local/
 # The witness (C2SP tlog-witness) that cosigns the transparency log's checkpoints; it remembers what it cosigned.
 WITNESS_LOGS="$TLOG_VERIFIER_KEY" WITNESS_STATE_FILE="$CACHE/witness-state.json" \
   start_process witness 4060 /health node -r @swc-node/register deploy/local/witness/src/main.ts
+# The regulator's breach-report portal: verifies the operator's JWS and answers with a receipt.
+start_process regulator-portal 4070 /health node -r @swc-node/register deploy/local/regulator-portal/src/main.ts
 
 urls=()
 while read -r name port entry; do
@@ -91,4 +104,5 @@ echo "  smtp-sink          smtp://127.0.0.1:1025, mail at http://127.0.0.1:1080"
 echo "  monitoring-partner http://127.0.0.1:4020  (enrollments: /__admin/enrollments)"
 echo "  operator-bss       http://127.0.0.1:4030  (acknowledged protection commands: /stats)"
 echo "  witness            http://127.0.0.1:4060  (C2SP tlog-witness: POST /add-checkpoint)"
+echo "  regulator-portal   http://127.0.0.1:4070  (receipts: /api/reports/<report id>)"
 echo "Logs: $RUN_DIR/*.log   Stop with: npm stop"

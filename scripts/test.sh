@@ -20,6 +20,9 @@ npx tsc -p tsconfig.json --noEmit
 log "Go's transparency-log tools (the log is verified with code that is not ours)"
 scripts/go-tools.sh >/dev/null
 
+log "poppler (the report PDFs are read with pdftotext)"
+scripts/pdf-tools.sh
+
 log "care console: Debian's chromium for its Playwright specs, and the built app"
 scripts/chromium.sh >/dev/null
 npm run --silent build:care-web >/dev/null

@@ -11,6 +11,7 @@ export const PERMISSIONS = [
   'notices:read',
   'enrollment:read',
   'enrollment:opt-out',
+  'report:file',
   // Customer care (services/care-api): find a person and read their masked record; act for a verified caller.
   'care:read',
   'care:act',

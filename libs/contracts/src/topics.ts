@@ -21,6 +21,11 @@ export const Topics = {
   fraudChallenges: 'fraud.challenges.v1',
   /** access.v1.AccessLogEntry, key = subject: every access to a door, from each service's outbox. */
   accessLog: 'access.log.v1',
+  /**
+   * regulator.v1.RegulatorReportFiled, key = incident id: a regulator portal's receipt for a report
+   * (regulator-api, through its outbox). The notifier only says a breach was reported after one.
+   */
+  regulatorReports: 'regulator.reports.v1',
 } as const;
 
 export type TopicName = (typeof Topics)[keyof typeof Topics];

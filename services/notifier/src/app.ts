@@ -19,6 +19,7 @@ import type { NotifierConfig } from './config';
 import { DispatchModule } from './dispatch/dispatch.module';
 import { infrastructureModule } from './infrastructure.module';
 import { NoticeModule } from './notice/notice.module';
+import { RegulatorReceiptsModule } from './regulator-receipts/regulator-receipts.module';
 import { NotificationLogModule } from './notification-log/notification-log.module';
 import { PrefixedKafkaServer } from './shared/prefixed-kafka.server';
 import { notifierTopics } from './shared/topics';
@@ -34,6 +35,7 @@ class NotifierAppModule {
         AuthModule.forRoot(config),
         AccessAuditModule.forService({ service: 'notifier', schema: 'notify' }),
         NoticeModule,
+        RegulatorReceiptsModule,
         DispatchModule,
         ...(config.NOTIFIER_LOG_WRITER_ENABLED ? [NotificationLogModule] : []),
       ],
@@ -65,7 +67,13 @@ export async function createNotifierApp(config: NotifierConfig, logger: Logger):
   const groups = [
     {
       groupId: config.NOTIFIER_CONSUMER_GROUP,
-      topics: [topics.exposure, topics.fraudEnrollments, topics.fraudChallenges, topics.incidentControl],
+      topics: [
+        topics.exposure,
+        topics.fraudEnrollments,
+        topics.fraudChallenges,
+        topics.incidentControl,
+        topics.regulatorReports,
+      ],
       concurrency: config.NOTIFIER_CONSUMER_CONCURRENCY,
       keysAtOnce: config.NOTIFIER_CONSUMER_KEYS_AT_ONCE,
     },
@@ -89,6 +97,7 @@ export async function createNotifierApp(config: NotifierConfig, logger: Logger):
             { topic: topics.fraudChallenges, numPartitions: 6 },
             { topic: topics.incidentControl, numPartitions: 6 },
             { topic: topics.notificationLog, numPartitions: 6 },
+            { topic: topics.regulatorReports, numPartitions: 6 },
           ]
         : []),
       ...groups.flatMap(({ groupId }) => failureTopics(groupId, config.retryDelaysMs.length)),

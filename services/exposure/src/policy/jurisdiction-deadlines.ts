@@ -1,40 +1,34 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { z } from 'zod';
-
-const schema = z.record(
-  z.string().regex(/^[A-Z]{2}$/),
-  z.object({
-    authority: z.string(),
-    deadlineHours: z.number().positive(),
-    clockStartsAt: z.literal('detected_at'),
-    basis: z.string(),
-  }),
-);
+import { firstRegulatorDeadline, OBLIGATIONS, type ObligationSet } from '@bnp/obligations';
 
 export interface RegulatorClock {
   authority: string;
   deadlineAt: Date;
   basis: string;
+  /** The obligation this clock is (libs/obligations), and the rule-set version it came from. */
+  obligationId: string;
+  rulesVersion: string;
 }
 
-/** Regulator notification deadlines per jurisdiction, kept as data (policy/jurisdictions.json). */
+/**
+ * The first regulator deadline of a revision's jurisdiction. The rules live in libs/obligations
+ * (versioned data with sources): this service only asks them, so deadlines have one source.
+ */
 export class JurisdictionDeadlines {
-  private constructor(private readonly rules: z.infer<typeof schema>) {}
+  private constructor(private readonly rules: ObligationSet) {}
 
-  static load(path = join(__dirname, 'jurisdictions.json')): JurisdictionDeadlines {
-    const parsed = schema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
-    if (!parsed.success) throw new Error(`${path} is invalid: ${parsed.error.message}`);
-    return new JurisdictionDeadlines(parsed.data);
+  static load(rules: ObligationSet = OBLIGATIONS): JurisdictionDeadlines {
+    return new JurisdictionDeadlines(rules);
   }
 
   clockFor(jurisdiction: string, detectedAt: Date): RegulatorClock | null {
-    const rule = this.rules[jurisdiction];
-    if (!rule) return null;
+    const first = firstRegulatorDeadline(this.rules, jurisdiction, detectedAt);
+    if (!first?.dueAt || !first.recipient) return null;
     return {
-      authority: rule.authority,
-      deadlineAt: new Date(detectedAt.getTime() + rule.deadlineHours * 3_600_000),
-      basis: rule.basis,
+      authority: `${first.recipient.name} (${first.recipient.short})`,
+      deadlineAt: first.dueAt,
+      basis: first.source,
+      obligationId: first.obligationId,
+      rulesVersion: this.rules.version,
     };
   }
 }

@@ -158,6 +158,9 @@ export class DeliveryClaimRepository {
          d."absent_since", d."recipient_ciphertext", d."recipient_masked", d."marker", d."attempts", d."first_attempt_at", d."priority",
          n."kind", n."change", n."tier", n."language", n."revision", n."categories", n."new_categories", n."actions",
          n."attack_vectors", n."msisdns_masked", n."detected_at", n."occurred_to", n."reference_code", n."enrollment_timed_out",
+         n."jurisdiction",
+         COALESCE((SELECT json_agg(json_build_object('regulator_id', r."regulator_id", 'filed_at', r."filed_at"))
+                   FROM "notify"."regulator_receipts" r WHERE r."incident_id" = d."incident_id"), '[]'::json) AS regulator_receipts,
          e."enrollment_id", e."activation_code_ciphertext", e."enroll_by", e."monitoring_months",
          ac."challenge_id", ac."otp_ciphertext", ac."expires_at" AS otp_expires_at
        FROM claimed c

@@ -35,6 +35,9 @@ export interface ClaimedDelivery {
   msisdns_masked: string[];
   detected_at: Date | null;
   occurred_to: Date | null;
+  jurisdiction: string;
+  /** Receipts of reports filed with the incident's regulators (regulator.reports.v1), filed_at as ISO text. */
+  regulator_receipts: { regulator_id: string; filed_at: string }[];
   reference_code: string;
   enrollment_timed_out: boolean;
   enrollment_id: string | null;

@@ -1,4 +1,5 @@
 import { RiskTier } from '@bnp/contracts';
+import { regulatorReportStatus } from '../regulator-receipts/regulator-report-status';
 import type { NotifierConfig } from '../config';
 import { ContactSealer, SealedAad } from '../shared/contact-sealer';
 import { contentHmacOf } from '../shared/ids';
@@ -122,6 +123,14 @@ export class NoticeRenderer {
       enrollBy: row.enroll_by,
       monitoringMonths: row.monitoring_months,
       protectionPending: row.enrollment_timed_out && !activationCode,
+      regulatorReport: regulatorReportStatus(
+        row.jurisdiction,
+        row.detected_at,
+        row.regulator_receipts.map((receipt) => ({
+          regulatorId: receipt.regulator_id,
+          filedAt: new Date(receipt.filed_at),
+        })),
+      ),
     };
   }
 }

@@ -7,6 +7,7 @@ export interface NotifierTopics {
   fraudChallenges: string;
   incidentControl: string;
   notificationLog: string;
+  regulatorReports: string;
 }
 
 export const NOTIFIER_TOPICS = Symbol('NOTIFIER_TOPICS');
@@ -18,5 +19,6 @@ export function notifierTopics(prefix: string): NotifierTopics {
     fraudChallenges: `${prefix}${Topics.fraudChallenges}`,
     incidentControl: `${prefix}${Topics.incidentControl}`,
     notificationLog: `${prefix}${Topics.notificationLog}`,
+    regulatorReports: `${prefix}${Topics.regulatorReports}`,
   };
 }

@@ -6,7 +6,7 @@ import { ACTION_WORDS, ATTACK_WORDS, bySeverity, CATEGORY_WORDS, formatDate, TIE
 // The full notice: what GDPR Art. 34, Pakistan's draft data protection law, HIPAA and Australia's
 // scheme ask a breach notice to say, for this person: what happened and when, their own data, the
 // likely consequences, what the operator did (their protection), what to do, and how to reach us.
-const VERSION = '2026-11-25.1';
+const VERSION = '2026-12-07.1';
 
 const WHAT_TO_DO: Record<TierName, string[]> = {
   critical: [
@@ -64,10 +64,22 @@ function consequences(context: NoticeContext): EmailSection {
   };
 }
 
+/** Says the breach was reported only once the regulator's receipt exists; otherwise when the report is due. */
+function regulatorSentence(context: NoticeContext): string {
+  const report = context.regulatorReport;
+  if (!report) return 'We closed the access the attackers used and are investigating with the authorities.';
+  const filed = formatDate(report.filedAt);
+  if (report.filedAt)
+    return `We closed the access the attackers used, reported the breach to the ${report.regulatorName}${filed ? ` on ${filed}` : ''}, and are investigating with the authorities.`;
+  const due = formatDate(report.dueAt);
+  return (
+    'We closed the access the attackers used and are investigating with the authorities. ' +
+    `Our report to the ${report.regulatorName} is being prepared${due ? ` and is due by ${due}` : ' and will be filed without undue delay'}.`
+  );
+}
+
 function whatWeDo(context: NoticeContext): EmailSection {
-  const paragraphs = [
-    `We closed the access the attackers used, reported the breach to the Pakistan Telecommunication Authority, and are investigating with the authorities.`,
-  ];
+  const paragraphs = [regulatorSentence(context)];
   const items = context.actions
     .filter((action) => action !== ProtectiveAction.UNSPECIFIED)
     .map((action) => ACTION_WORDS.en[action]);

@@ -5,7 +5,7 @@ import { ACTION_WORDS, ATTACK_WORDS, bySeverity, CATEGORY_WORDS, formatDate, TIE
 
 // The full notice in Urdu (see email.en.ts for what it must contain). Rendered right to left in a
 // Nastaliq face; numbers, codes and the helpline keep Western digits.
-const VERSION = '2026-11-25.1';
+const VERSION = '2026-12-07.1';
 
 const WHAT_TO_DO: Record<TierName, string[]> = {
   critical: [
@@ -64,10 +64,23 @@ function consequences(context: NoticeContext): EmailSection {
   };
 }
 
+/** Says the breach was reported only once the regulator's receipt exists; otherwise when the report is due. */
+function regulatorSentence(context: NoticeContext): string {
+  const report = context.regulatorReport;
+  if (!report) return 'ہم نے حملہ آوروں کی رسائی بند کر دی ہے اور متعلقہ اداروں کے ساتھ تحقیقات کر رہے ہیں۔';
+  if (report.filedAt) {
+    const filed = formatDate(report.filedAt);
+    return `ہم نے حملہ آوروں کی رسائی بند کر دی ہے، ${filed ? `${filed} کو ` : ''}${report.regulatorNameUr} کو اطلاع دے دی ہے اور متعلقہ اداروں کے ساتھ تحقیقات کر رہے ہیں۔`;
+  }
+  const due = formatDate(report.dueAt);
+  return (
+    'ہم نے حملہ آوروں کی رسائی بند کر دی ہے اور متعلقہ اداروں کے ساتھ تحقیقات کر رہے ہیں۔ ' +
+    `${report.regulatorNameUr} کو بھیجی جانے والی رپورٹ تیار کی جا رہی ہے${due ? ` اور ${due} تک جمع کرائی جانی ہے` : ' اور بلا تاخیر جمع کرائی جائے گی'}۔`
+  );
+}
+
 function whatWeDo(context: NoticeContext): EmailSection {
-  const paragraphs = [
-    'ہم نے حملہ آوروں کی رسائی بند کر دی ہے، پاکستان ٹیلی کمیونیکیشن اتھارٹی کو اطلاع دے دی ہے اور متعلقہ اداروں کے ساتھ تحقیقات کر رہے ہیں۔',
-  ];
+  const paragraphs = [regulatorSentence(context)];
   const items = context.actions
     .filter((action) => action !== ProtectiveAction.UNSPECIFIED)
     .map((action) => ACTION_WORDS.ur[action]);

@@ -31,6 +31,18 @@ export interface NoticeContext {
   monitoringMonths: number | null;
   /** Protection was due but its details had not arrived in time: the notice says they follow. */
   protectionPending: boolean;
+  /** The report to the jurisdiction's regulator: filed (a portal receipt exists) or being prepared. Null without rules. */
+  regulatorReport: RegulatorReportStatus | null;
+}
+
+/** What a notice may say about the report to the regulator: only a receipt makes it "reported". */
+export interface RegulatorReportStatus {
+  regulatorName: string;
+  regulatorNameUr: string;
+  /** When the regulator's portal received it (its receipt); null while the report is being prepared. */
+  filedAt: Date | null;
+  /** When the report is due; null for "without undue delay". */
+  dueAt: Date | null;
 }
 
 /**

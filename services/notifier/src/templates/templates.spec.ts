@@ -34,6 +34,12 @@ function worstCase(overrides: Partial<NoticeContext> = {}): NoticeContext {
     enrollBy: new Date('2027-01-31T00:00:00Z'),
     monitoringMonths: 24,
     protectionPending: false,
+    regulatorReport: {
+      regulatorName: 'Pakistan Telecommunication Authority',
+      regulatorNameUr: 'پاکستان ٹیلی کمیونیکیشن اتھارٹی',
+      filedAt: null,
+      dueAt: new Date('2027-01-03T20:00:00Z'),
+    },
     ...overrides,
   };
 }
@@ -155,6 +161,46 @@ describe('notice templates', () => {
     expect(text).toContain('What you should do now');
     expect(text).toContain('www.baltik.example/breach');
     expect(html).toContain('lang="en" dir="ltr"');
+  });
+
+  it('says the breach was reported to the regulator only once a receipt exists', () => {
+    const preparing = typical('high');
+    const filed = typical('high', {
+      regulatorReport: { ...preparing.regulatorReport!, filedAt: new Date('2027-01-02T06:00:00Z') },
+    });
+
+    const before = emailTemplate('notice', 'high', 'en').render(preparing).text;
+    const after = emailTemplate('notice', 'high', 'en').render(filed).text;
+    const beforeUr = emailTemplate('notice', 'high', 'ur').render(preparing).text;
+    const afterUr = emailTemplate('notice', 'high', 'ur').render(filed).text;
+
+    expect(before).not.toContain('reported the breach');
+    expect(before).toContain(
+      'Our report to the Pakistan Telecommunication Authority is being prepared and is due by 04-01-2027',
+    );
+    expect(after).toContain('reported the breach to the Pakistan Telecommunication Authority on 02-01-2027');
+    expect(beforeUr).not.toContain('اطلاع دے دی ہے');
+    expect(beforeUr).toContain('رپورٹ تیار کی جا رہی ہے اور 04-01-2027 تک');
+    expect(afterUr).toContain('02-01-2027 کو پاکستان ٹیلی کمیونیکیشن اتھارٹی کو اطلاع دے دی ہے');
+  });
+
+  it('names the regulator of the incident’s jurisdiction, and none where no rules exist', () => {
+    const fcc = typical('low', {
+      regulatorReport: {
+        regulatorName: 'Federal Communications Commission',
+        regulatorNameUr: 'ف',
+        filedAt: null,
+        dueAt: null,
+      },
+    });
+    const text = emailTemplate('notice', 'low', 'en').render(fcc).text;
+    expect(text).toContain(
+      'Our report to the Federal Communications Commission is being prepared and will be filed without undue delay',
+    );
+    expect(text).not.toContain('Pakistan Telecommunication Authority');
+    const none = emailTemplate('notice', 'low', 'en').render(typical('low', { regulatorReport: null })).text;
+    expect(none).toContain('We closed the access the attackers used and are investigating with the authorities.');
+    expect(none).not.toMatch(/report(ed)? (the breach )?to the/);
   });
 
   it('renders the Urdu email right to left in a Nastaliq face', () => {

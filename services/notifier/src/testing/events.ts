@@ -7,6 +7,8 @@ import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { create } from '@bufbuild/protobuf';
 import {
   ActivationChallengeIssuedSchema,
+  RegulatorReportFiledSchema,
+  ReportKind,
   AttackVector,
   Channel,
   ControlAction,
@@ -187,4 +189,20 @@ export function incidentControl(incidentId: string, action: ControlAction, decid
 /** A Pakistani mobile number unique enough per test run: +92 3xx followed by 7 digits. */
 export function testMsisdn(seed: number): string {
   return `+923${String(100_000_000 + (seed % 900_000_000)).slice(0, 9)}`;
+}
+
+/** A regulator portal's receipt, as regulator-api announces it on regulator.reports.v1 (key = incident id). */
+export function regulatorReportFiled(init: { incidentId: string; regulatorId: string; filedAt: Date; key?: string }) {
+  const event = create(RegulatorReportFiledSchema, {
+    reportId: `${init.incidentId}/1/initial/${init.regulatorId}`,
+    incidentId: init.incidentId,
+    revision: 1,
+    jurisdiction: 'PK',
+    regulatorId: init.regulatorId,
+    obligationId: 'pk-pdpb.regulator',
+    kind: ReportKind.INITIAL,
+    filedAt: timestampFromDate(init.filedAt),
+    receiptId: `RCPT-${init.incidentId}`,
+  });
+  return { key: init.key ?? init.incidentId, value: Buffer.from(toBinary(RegulatorReportFiledSchema, event)) };
 }

@@ -212,6 +212,7 @@ export class NotifierHarness {
         this.topics.fraudChallenges,
         this.topics.incidentControl,
         this.topics.notificationLog,
+        this.topics.regulatorReports,
         ...groups.flatMap((group) => [
           retryTopic(group, 1),
           retryTopic(group, 2),

@@ -1,0 +1,1 @@
+export const REGULATOR_CONFIG = Symbol('REGULATOR_CONFIG');
