@@ -6,7 +6,7 @@ const projectDirs = ['libs', 'services', 'deploy/local', 'tools', 'test'].flatMa
   fs.existsSync(path.join(__dirname, parent))
     ? fs.readdirSync(path.join(__dirname, parent)).map((name) => path.join(parent, name))
     : [],
-);
+).concat(['bench']);
 
 module.exports = {
   projects: projectDirs
