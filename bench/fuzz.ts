@@ -153,7 +153,8 @@ async function main(): Promise<void> {
       callbacks.tried += 1;
       let reason = '';
       try {
-        reason = String((JSON.parse(text) as { message?: unknown }).message ?? '');
+        const message = (JSON.parse(text) as { message?: unknown }).message;
+        reason = typeof message === 'string' ? message : Array.isArray(message) ? message.join('; ') : '';
       } catch {
         reason = '';
       }
@@ -182,7 +183,11 @@ async function main(): Promise<void> {
       if (intakeDead.length !== seen.intake || exposureDead.length !== seen.inventory) lastProgress = Date.now();
       seen = { intake: intakeDead.length, inventory: exposureDead.length };
       const settled = Date.now() - lastProgress > 60_000;
-      if ((seen.intake >= expected.intake && seen.inventory >= expected.inventory) || settled || Date.now() > deadline) {
+      if (
+        (seen.intake >= expected.intake && seen.inventory >= expected.inventory) ||
+        settled ||
+        Date.now() > deadline
+      ) {
         for (const [name, entries] of [
           ['intake', intakeDead],
           ['inventory', exposureDead],
@@ -218,7 +223,8 @@ async function main(): Promise<void> {
     const result = {
       seed,
       tried,
-      rejected_with_reason: targets.intake.rejected_with_reason + targets.inventory.rejected_with_reason + callbacks.rejected_with_reason,
+      rejected_with_reason:
+        targets.intake.rejected_with_reason + targets.inventory.rejected_with_reason + callbacks.rejected_with_reason,
       crashes: crashes.length,
       crash_details: crashes,
       replayed_delivery_state_after: delivery[0]?.state,

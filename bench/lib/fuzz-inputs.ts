@@ -71,7 +71,7 @@ export function badBreachEvent(random: Random, n: number): KafkaInput {
         kind,
         key: incidentId,
         value: Buffer.from(
-          toBinary(BreachReportedSchema, breach(incidentId, 1, { severity: 50 + intBelow(random, 1000) as Severity })),
+          toBinary(BreachReportedSchema, breach(incidentId, 1, { severity: 50 + intBelow(random, 1000) })),
         ),
       };
     case 'huge-repeated': {
@@ -149,7 +149,9 @@ export function badInventoryChange(random: Random, n: number): KafkaInput {
       return {
         kind,
         key: subscriberId,
-        value: Buffer.from(toBinary(InventoryChangedSchema, subscriberChange(subscriberId, 10 + intBelow(random, 1000)))),
+        value: Buffer.from(
+          toBinary(InventoryChangedSchema, subscriberChange(subscriberId, 10 + intBelow(random, 1000))),
+        ),
       };
     case 'no-change':
       return {
