@@ -2,11 +2,13 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
-const projectDirs = ['libs', 'services', 'deploy/local', 'tools', 'test'].flatMap((parent) =>
-  fs.existsSync(path.join(__dirname, parent))
-    ? fs.readdirSync(path.join(__dirname, parent)).map((name) => path.join(parent, name))
-    : [],
-);
+const projectDirs = ['libs', 'services', 'deploy/local', 'tools', 'test']
+  .flatMap((parent) =>
+    fs.existsSync(path.join(__dirname, parent))
+      ? fs.readdirSync(path.join(__dirname, parent)).map((name) => path.join(parent, name))
+      : [],
+  )
+  .concat(['bench']);
 
 module.exports = {
   projects: projectDirs

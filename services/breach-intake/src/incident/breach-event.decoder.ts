@@ -15,6 +15,7 @@ import {
 } from '@bnp/contracts';
 import type { InboundMessage } from '@bnp/messaging';
 import { BlindIndexer, normalizeMsisdn, redactPiiInText } from '@bnp/pii';
+import { compromisedAssetsOverLimit } from './compromised-assets-limit';
 import { IntakeErrorCode } from './incident.exception';
 import type { NormalizedAsset, NormalizedScope, ReportedRevision, SourceFormat } from './reported-revision';
 
@@ -141,6 +142,8 @@ export class BreachEventDecoder {
     const occurredFrom = event.occurredFrom ? timestampDate(event.occurredFrom) : null;
     if (occurredFrom && occurredFrom > occurredTo) invalid('occurred_from is after occurred_to');
     if (event.compromisedAssets.length === 0) missing('compromised_assets');
+    const overLimit = compromisedAssetsOverLimit(event.compromisedAssets.length);
+    if (overLimit) invalid(overLimit);
     const jurisdiction = (event.jurisdiction || 'PK').toUpperCase();
     if (!/^[A-Z]{2}$/.test(jurisdiction)) invalid('jurisdiction must be an ISO 3166-1 alpha-2 code');
 

@@ -1,0 +1,3 @@
+const preset = require('../jest.preset.js');
+
+module.exports = { ...preset, displayName: 'bench', rootDir: __dirname, testMatch: ['<rootDir>/lib/**/*.spec.ts'] };
