@@ -1,7 +1,7 @@
-// Boots the four services in this process, as their main.ts does (minus the Kafka consumers, which no HTTP
+// Boots the services in this process, as their main.ts does (minus the Kafka consumers, which no HTTP
 // route needs), and lists each one's HTTP routes from its Nest/Express router. The services are loaded by
 // path: end-to-end code never imports a service's modules statically.
-import { randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { createLogger } from '@bnp/observability';
@@ -58,6 +58,22 @@ const SERVICES: ServiceEntry[] = [
     // The owners' lookups are never reached: the matrix's bodies and ids stop every call before them.
     env: { CARE_CONSUMER_GROUP: `matrix-care-${randomUUID().slice(0, 8)}`, CARE_WEB_PORT: '0' },
   },
+  {
+    name: 'regulator-api',
+    config: ['config', 'loadRegulatorApiConfig'],
+    app: ['app', 'createRegulatorApiApp'],
+    // Neither the portal nor the log listens: the matrix is about who gets in, not what the log answers.
+    env: {
+      REGULATOR_SIGNING_JWK: JSON.stringify({
+        ...generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' }),
+        kid: 'matrix',
+      }),
+      REGULATOR_PORTAL_URL: 'http://127.0.0.1:1/',
+      TLOG_URL: 'http://127.0.0.1:1/',
+      REGULATOR_CLOCK_INTERVAL_MS: '600000',
+      REGULATOR_SUBMIT_POLL_MS: '60000',
+    },
+  },
 ];
 
 export interface RunningService {
@@ -80,12 +96,14 @@ export async function startServices(): Promise<RunningService[]> {
   const running: RunningService[] = [];
   for (const service of SERVICES) {
     const loadConfig = load<(env: NodeJS.ProcessEnv) => unknown>(service.name, service.config);
-    const create = load<(config: unknown, logger: unknown) => Promise<{ app: INestApplication }>>(
+    const create = load<(config: unknown, logger: unknown) => Promise<{ app: INestApplication } | INestApplication>>(
       service.name,
       service.app,
     );
     const config = loadConfig(testEnv(service.env));
-    const { app } = await create(config, createLogger(service.name, 'silent'));
+    // Most factories return { app, ... }; regulator-api's returns the application itself.
+    const created = await create(config, createLogger(service.name, 'silent'));
+    const app = 'app' in created ? created.app : created;
     await app.init();
     running.push({ name: service.name, app });
   }
