@@ -415,16 +415,11 @@ describe('notifier end to end (Kafka, PostgreSQL, Twilio stand-in, SMTP sink)', 
         incidentId,
         event.personId,
       ]);
-    // Twilio may report `sent` before `delivered` (logged apart, or only the furthest when they are applied
-    // in one batch), so wait for the SMS's delivery and the email's acceptance rather than a count.
+    // `sent` and `delivered` are logged apart, or only the furthest when applied in one batch: no count.
+    const logged = (seen: Entry[], channel: string, status: string) =>
+      seen.some((e) => e.channel === channel && e.status === status);
     await waitFor(
-      async () => {
-        const seen = await entries();
-        return (
-          seen.some((e) => e.channel === 'SMS' && e.status === 'delivered') &&
-          seen.some((e) => e.channel === 'EMAIL' && e.status === 'sent')
-        );
-      },
+      async () => logged(await entries(), 'SMS', 'delivered') && logged(await entries(), 'EMAIL', 'sent'),
       'SMS delivered and email sent logged',
       { explain: async () => `log: ${JSON.stringify((await entries()).map((e) => `${e.channel}:${e.status}`))}` },
     );
