@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { Client } from 'pg';
 import { systemClock } from '@bnp/auth';
-import { TEST_DATABASE_URL } from '@bnp/testing';
+import { TEST_DATABASE_URL, waitFor } from '@bnp/testing';
 import { EXPECTED, PERSONAS, type Persona } from './expected-statuses';
 import { exposureGateClock, routesOf, startServices, type RunningService } from './matrix-apps';
 import { expiryOf, personaTokens, type PersonaTokens } from './personas';
@@ -26,6 +26,11 @@ describe('authorisation matrix', () => {
     await db.connect();
     await seedIncident(db);
     services = await startServices();
+    // The log's publisher signs the empty tree at start when the log has no checkpoint: then /checkpoint is 200.
+    await waitFor(
+      async () => ((await db.query(`SELECT 1 FROM "tlog"."checkpoints" LIMIT 1`)).rowCount ?? 0) > 0,
+      'a checkpoint of the transparency log',
+    );
     tokens = await personaTokens();
     const exposure = services.find((service) => service.name === 'exposure')!.app;
     const incident = await request(exposure.getHttpServer())

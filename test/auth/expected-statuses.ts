@@ -491,4 +491,36 @@ export const EXPECTED: Record<string, Expected> = {
     'privacy-officer-otp': 503,
     'privacy-officer-otp-2': 503,
   },
+
+  // The transparency log itself. Its checkpoint, hash tiles and proofs hold only hashes: any log reader
+  // (regulators, auditors). Entry bundles and incident exports mix or name incidents: auditors only, never a
+  // regulator directly (regulator-api relays them per jurisdiction). Past the guard: "*path" is no tile (404),
+  // a proof without its indexes is a 400, and the matrix's incident has an (empty) bundle.
+  'transparency-log GET /health': everyone(200),
+  'transparency-log GET /health/live': everyone(200),
+  'transparency-log GET /metrics': everyone(200),
+  'transparency-log GET /checkpoint': logReaders(200),
+  'transparency-log GET /tile/entries/*path': { ...logReaders(403), auditor: 404 },
+  'transparency-log GET /tile/*path': logReaders(404),
+  'transparency-log GET /proof/inclusion': logReaders(400),
+  'transparency-log GET /proof/consistency': logReaders(400),
+  'transparency-log GET /export/incidents/:incidentId': { ...logReaders(403), auditor: 200 },
 };
+
+/** Regulators and auditors read the log's hashes (`status`); operator staff and the CLI's account may not. */
+function logReaders(status: number): Expected {
+  return {
+    ...refusedTokens,
+    'care-agent': 403,
+    'care-supervisor': 403,
+    'incident-responder': 403,
+    'regulator-pk': status,
+    'regulator-eu': status,
+    auditor: status,
+    'service-account': 403,
+    'privacy-officer-password-only': 403,
+    'privacy-officer-signed-in-11-minutes-ago': 403,
+    'privacy-officer-otp': 403,
+    'privacy-officer-otp-2': 403,
+  };
+}

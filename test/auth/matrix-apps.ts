@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { createLogger } from '@bnp/observability';
 import { testEnv } from '@bnp/testing';
+import { ed25519FromSeed, signerKey } from '@bnp/tlog';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -70,11 +71,27 @@ const SERVICES: ServiceEntry[] = [
       }),
       REGULATOR_PORTAL_URL: 'http://127.0.0.1:1/',
       TLOG_URL: 'http://127.0.0.1:1/',
+      TLOG_CLIENT_SECRET: 'bnp-regulator-api-local-secret',
       REGULATOR_CLOCK_INTERVAL_MS: '600000',
       REGULATOR_SUBMIT_POLL_MS: '60000',
     },
   },
+  {
+    name: 'transparency-log',
+    config: ['config', 'loadTransparencyLogConfig'],
+    app: ['app', 'createTransparencyLogApp'],
+    env: {
+      TLOG_SIGNING_KEY: matrixLogKey(),
+      TLOG_PSEUDONYM_KEY: Buffer.alloc(32, 11).toString('base64'),
+      TLOG_CONSUMER_GROUP: `matrix-tlog-${randomUUID().slice(0, 8)}`,
+    },
+  },
 ];
+
+/** A signer key for the matrix's log, named as TLOG_ORIGIN's default. */
+function matrixLogKey(): string {
+  return signerKey(ed25519FromSeed('bnp.local/transparency-log', Buffer.alloc(32, 13)));
+}
 
 export interface RunningService {
   name: string;

@@ -5,6 +5,7 @@
 //	verify-log-go -url http://127.0.0.1:3006 -vkey <verifier key> [-sample 20] [-old <checkpoint file>]
 //	verify-log-go -bundle <incident bundle .ndjson> -vkey <verifier key>
 //
+// With VERIFY_LOG_TOKEN set, every request carries it as a bearer token (the log needs one: ADR 0024).
 // It prints one JSON object with what it verified and exits 1 with the reason on the first failure.
 package main
 
@@ -83,8 +84,17 @@ func openCheckpoint(msg []byte, verifier note.Verifier) (string, tlog.Tree, erro
 	return lines[0], tlog.Tree{N: size, Hash: hash}, nil
 }
 
+// get reads one URL of the log, sending VERIFY_LOG_TOKEN (if set) as a bearer token: the log answers only
+// callers with a token of the operator's identity provider (ADR 0024).
 func get(url string) ([]byte, error) {
-	res, err := http.Get(url)
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil {
+		return nil, err
+	}
+	if token := strings.TrimSpace(os.Getenv("VERIFY_LOG_TOKEN")); token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return nil, err
 	}

@@ -23,7 +23,8 @@ import {
 import { PermissionMap } from './permissions';
 import { principalFromClaims, type Principal } from './principal';
 import { ROUTE_POLICY, type PermissionPolicy, type RoutePolicy } from './route-policy';
-import { IdentityProviderUnavailableError, TokenRejectedError, TokenVerifier } from './token-verifier';
+import { IdentityProviderUnavailableError } from './oidc-discovery';
+import { TokenRejectedError, TokenVerifier } from './token-verifier';
 
 export const REASON_HEADER = 'x-access-reason';
 export const MAX_REASON_LENGTH = 500;

@@ -20,6 +20,10 @@ export const PERMISSIONS = [
   'care:board',
   // The narrow directory lookup of the exposure service (by blind index), relayed by care-api with the agent's token.
   'directory:lookup',
+  // The transparency log (services/transparency-log): its checkpoint, hash tiles and proofs hold only hashes;
+  // its entries (entry tiles, incident bundles) mix incidents, so only auditors and regulator-api's relay read them.
+  'log:read',
+  'log:entries',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];

@@ -1,6 +1,7 @@
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from 'jose';
 import type { AuthConfig } from './auth-config';
 import { systemClock, type Clock } from './clock';
+import { IdentityProviderUnavailableError, discoverIssuer } from './oidc-discovery';
 
 /** Why a token was refused; logged and audited, never shown beyond `invalid_token`. */
 export enum TokenRejection {
@@ -19,14 +20,6 @@ export class TokenRejectedError extends Error {
   constructor(readonly reason: TokenRejection) {
     super(`access token refused: ${reason}`);
     this.name = 'TokenRejectedError';
-  }
-}
-
-/** The IdP or its key set could not be reached: an outage, answered 503, never "invalid token". */
-export class IdentityProviderUnavailableError extends Error {
-  constructor(detail: string) {
-    super(`identity provider unavailable: ${detail}`);
-    this.name = 'IdentityProviderUnavailableError';
   }
 }
 
@@ -85,23 +78,7 @@ export class TokenVerifier {
 
   private async jwksUrl(): Promise<URL> {
     if (this.config.OIDC_JWKS_URL) return new URL(this.config.OIDC_JWKS_URL);
-    const discovery = `${this.config.OIDC_ISSUER.replace(/\/$/, '')}/.well-known/openid-configuration`;
-    let document: { issuer?: unknown; jwks_uri?: unknown };
-    try {
-      const response = await fetch(discovery, { signal: AbortSignal.timeout(5000) });
-      if (!response.ok) throw new Error(`${discovery} answered ${response.status}`);
-      document = (await response.json()) as typeof document;
-    } catch (error) {
-      throw new IdentityProviderUnavailableError(error instanceof Error ? error.message : String(error));
-    }
-    if (document.issuer !== this.config.OIDC_ISSUER) {
-      throw new IdentityProviderUnavailableError(
-        `${discovery} names issuer ${String(document.issuer)}, not OIDC_ISSUER`,
-      );
-    }
-    if (typeof document.jwks_uri !== 'string')
-      throw new IdentityProviderUnavailableError(`${discovery} has no jwks_uri`);
-    return new URL(document.jwks_uri);
+    return new URL((await discoverIssuer(this.config.OIDC_ISSUER)).jwksUri);
   }
 }
 

@@ -14,6 +14,7 @@ export const BNP_API_AUDIENCE = 'bnp-api';
 export const LOCAL_CLIENT_SECRETS = {
   'bnp-cli': 'bnp-cli-local-secret',
   'bnp-provisioning': 'bnp-provisioning-local-secret',
+  'bnp-regulator-api': 'bnp-regulator-api-local-secret',
 };
 
 export function keycloakIssuer(): string {

@@ -26,8 +26,11 @@ export const regulatorApiConfigShape = {
   REGULATOR_SUBMIT_POLL_MS: env.int(500, 50, 60_000),
   // How often every deadline clock is read (alerts at 50%, 80% and 100% elapsed unfiled).
   REGULATOR_CLOCK_INTERVAL_MS: env.int(15_000, 100, 600_000),
-  // The transparency log service (checkpoint, tiles, proofs, bundles are proxied from it).
+  // The transparency log service (checkpoint, tiles, proofs, bundles are proxied from it), and regulator-api's
+  // own client at the IdP (client credentials, role log-reader) for calling it (ADR 0024).
   TLOG_URL: z.string().url(),
+  TLOG_CLIENT_ID: env.string('bnp-regulator-api'),
+  TLOG_CLIENT_SECRET: env.string(),
   OPERATOR_NAME: env.string('Baltik Telecom'),
   OPERATOR_CONTACT_NAME: env.string('Data Protection Officer'),
   OPERATOR_CONTACT_EMAIL: env.string('dpo@baltik.example'),

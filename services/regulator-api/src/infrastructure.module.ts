@@ -1,4 +1,5 @@
 import type { DynamicModule } from '@nestjs/common';
+import { ClientCredentialsTokens } from '@bnp/auth';
 import { ServiceInfrastructureModule } from '@bnp/messaging';
 import { ClockAlertWorker } from './clock/clock-alert.worker';
 import { DeadlineClockService } from './clock/deadline-clock.service';
@@ -20,7 +21,17 @@ export function infrastructureModule(config: RegulatorApiConfig): DynamicModule 
     outbox: { schema: REGULATOR_SCHEMA, pollIntervalMs: 1000 },
     providers: [
       { provide: REGULATOR_CONFIG, useValue: config },
-      { provide: LogClient, useValue: new LogClient(config.TLOG_URL) },
+      {
+        provide: LogClient,
+        useValue: new LogClient(
+          config.TLOG_URL,
+          new ClientCredentialsTokens({
+            issuer: config.OIDC_ISSUER,
+            clientId: config.TLOG_CLIENT_ID,
+            clientSecret: config.TLOG_CLIENT_SECRET,
+          }),
+        ),
+      },
       FiguresRepository,
       ReportsRepository,
       ReportService,

@@ -72,6 +72,7 @@ describe('regulator-api', () => {
         REGULATOR_CLOCK_INTERVAL_MS: '600000',
         // Nothing listens here: the log's availability is not what this suite is about.
         TLOG_URL: 'http://127.0.0.1:9/',
+        TLOG_CLIENT_SECRET: 'unused-while-nothing-listens',
       }),
     );
     app = await createRegulatorApiApp(config, pino({ level: 'silent' }));

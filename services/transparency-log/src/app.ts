@@ -4,6 +4,8 @@ import { NestFactory } from '@nestjs/core';
 import { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
+import { AccessAuditModule } from '@bnp/access-audit';
+import { AuthModule } from '@bnp/auth';
 import { Topics } from '@bnp/contracts';
 import { DataSource } from 'typeorm';
 import {
@@ -27,6 +29,8 @@ class TransparencyLogAppModule {
       module: TransparencyLogAppModule,
       imports: [
         ObservabilityModule.forRoot({ service: 'transparency-log', logLevel: config.LOG_LEVEL, logger }),
+        AuthModule.forRoot(config),
+        AccessAuditModule.forService({ service: 'transparency-log', schema: 'tlog' }),
         infrastructureModule(config),
         AppendModule,
         HttpModule,
@@ -42,7 +46,8 @@ export interface TransparencyLogApp {
 
 /**
  * Builds the transparency log: its consumer (notification.log.v1 and exposure.v1, in a group of its
- * own), the checkpoint publisher, and the read-only HTTP API (health, metrics, tiles, checkpoint, proofs).
+ * own), the checkpoint publisher, and the read-only HTTP API (health, metrics, tiles, checkpoint, proofs,
+ * bundles), each route behind the platform's token guard.
  */
 export async function createTransparencyLogApp(
   config: TransparencyLogConfig,

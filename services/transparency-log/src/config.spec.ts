@@ -9,6 +9,8 @@ describe(loadTransparencyLogConfig.name, () => {
     ...TEST_PII_KEYS,
     TLOG_SIGNING_KEY: signerKey(logKey),
     TLOG_PSEUDONYM_KEY: Buffer.alloc(32, 3).toString('base64'),
+    OIDC_ISSUER: 'http://127.0.0.1:8180/realms/bnp',
+    OIDC_AUDIENCE: 'bnp-api',
   };
 
   it('defaults to port 3006 and a checkpoint every 10 s', () => {
@@ -18,6 +20,11 @@ describe(loadTransparencyLogConfig.name, () => {
       TLOG_ORIGIN: 'bnp.local/transparency-log',
       witness: null,
     });
+  });
+
+  it('will not start without the identity provider whose tokens every read needs', () => {
+    const { OIDC_ISSUER: _issuer, ...withoutIssuer } = base;
+    expect(() => loadTransparencyLogConfig(withoutIssuer)).toThrow(/OIDC_ISSUER/);
   });
 
   it('refuses a signing key named other than the origin, naming the variable and not the key', () => {

@@ -8,6 +8,7 @@ import {
   piiKeyConfigShape,
   serviceConfigShape,
 } from '@bnp/config';
+import { authConfigShape } from '@bnp/auth';
 import { COSIGNATURE_V1_TYPE, parseSignerKey, parseVerifierKey } from '@bnp/tlog';
 
 const base64Key = z
@@ -19,6 +20,8 @@ export const transparencyLogConfigShape = {
   ...serviceConfigShape,
   ...kafkaConfigShape,
   ...databaseConfigShape,
+  // Every read needs a token of the platform's IdP (log:read, log:entries; ADR 0024).
+  ...authConfigShape,
   // Seal the values the consumer copies to its retry and dead-letter topics (ADR 0015).
   PII_ENCRYPTION_KEYS: piiKeyConfigShape.PII_ENCRYPTION_KEYS,
   PII_ACTIVE_KEY_ID: piiKeyConfigShape.PII_ACTIVE_KEY_ID,

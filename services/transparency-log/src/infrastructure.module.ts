@@ -22,8 +22,8 @@ export function infrastructureModule(config: TransparencyLogConfig): DynamicModu
     service: 'transparency-log',
     kafka: config,
     dataSource: () => createTransparencyLogDataSource(config.DATABASE_URL, config.DATABASE_POOL_SIZE),
-    // The log publishes nothing yet; the outbox is there for the service template's relay.
-    outbox: { schema: TLOG_SCHEMA, pollIntervalMs: 60_000 },
+    // What the outbox carries: the access records of reads (access.log.v1).
+    outbox: { schema: TLOG_SCHEMA, pollIntervalMs: 1000 },
     providers: [
       { provide: TLOG_CONFIG, useValue: config },
       { provide: TLOG_POOL, inject: [DataSource], useFactory: (dataSource: DataSource) => pgPoolOf(dataSource) },

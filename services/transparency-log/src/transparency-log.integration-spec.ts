@@ -16,7 +16,17 @@ import {
 } from '@bnp/contracts';
 import { FailureHeaders, deadLetterTopic } from '@bnp/messaging';
 import { createLogger } from '@bnp/observability';
-import { KafkaTestClient, TEST_DATABASE_URL, describeLag, startGroupAtEnd, testEnv, waitFor } from '@bnp/testing';
+import {
+  KafkaTestClient,
+  LOCAL_CLIENT_SECRETS,
+  TEST_DATABASE_URL,
+  describeLag,
+  keycloakToken,
+  serviceToken,
+  startGroupAtEnd,
+  testEnv,
+  waitFor,
+} from '@bnp/testing';
 import {
   COSIGNATURE_V1_TYPE,
   ED25519_TYPE,
@@ -65,7 +75,8 @@ function logEntry(personId: string, entryId = randomUUID()) {
 
 describe('transparency-log (real Kafka and PostgreSQL)', () => {
   let app: INestApplication;
-  let http: ReturnType<typeof request>;
+  // As regulator-api reads it: its own client (role log-reader), allowed hashes and entries.
+  let http: ReturnType<typeof request.agent>;
   let witness: Awaited<ReturnType<typeof startWitnessServer>>;
   const kafka = new KafkaTestClient();
   const db = new Client({ connectionString: TEST_DATABASE_URL });
@@ -110,7 +121,8 @@ describe('transparency-log (real Kafka and PostgreSQL)', () => {
     ({ app } = await createTransparencyLogApp(config, createLogger('tlog-it', config.LOG_LEVEL)));
     await app.startAllMicroservices();
     await app.listen(0, '127.0.0.1');
-    http = request(app.getHttpServer());
+    const relay = await serviceToken('bnp-regulator-api', LOCAL_CLIENT_SECRETS['bnp-regulator-api']);
+    http = request.agent(app.getHttpServer()).set('Authorization', `Bearer ${relay.accessToken}`);
     await kafka.collect([deadLetterTopic(GROUP)]);
   });
 
@@ -234,6 +246,20 @@ describe('transparency-log (real Kafka and PostgreSQL)', () => {
       { explain: lag },
     );
     expect(dead.map((m) => m.headers[FailureHeaders.errorCode]).sort()).toEqual(['KEY_MISMATCH', 'MALFORMED_PAYLOAD']);
+  });
+
+  it('answers only tokens of the platform: hashes to any log reader, entries and bundles not to a regulator', async () => {
+    const server = request(app.getHttpServer());
+    await server.get('/checkpoint').expect(401);
+    await server.get('/tile/entries/000').expect(401);
+    const regulator = `Bearer ${(await keycloakToken({ username: 'frank' })).accessToken}`;
+    await server.get('/checkpoint').set('Authorization', regulator).expect(200);
+    await server.get('/tile/0/000.p/1').set('Authorization', regulator).expect(200);
+    await server.get('/tile/entries/000.p/1').set('Authorization', regulator).expect(403);
+    await server.get('/export/incidents/INC-ANY').set('Authorization', regulator).expect(403);
+    // A care agent is operator staff, not a reader of the log.
+    const agent = `Bearer ${(await keycloakToken({ username: 'carol' })).accessToken}`;
+    await server.get('/checkpoint').set('Authorization', agent).expect(403);
   });
 
   it('refuses every write over HTTP, and the database refuses to rewrite history', async () => {

@@ -10,7 +10,16 @@ import { LogChannel, LogEntryKind, NotificationLogEntrySchema, Topics, encodeMes
 import { createLogger } from '@bnp/observability';
 import { Client } from 'pg';
 import { migrateAll } from '@bnp/scripts/migrate';
-import { KafkaTestClient, TEST_DATABASE_URL, describeLag, startGroupAtEnd, testEnv, waitFor } from '@bnp/testing';
+import {
+  KafkaTestClient,
+  LOCAL_CLIENT_SECRETS,
+  TEST_DATABASE_URL,
+  describeLag,
+  serviceToken,
+  startGroupAtEnd,
+  testEnv,
+  waitFor,
+} from '@bnp/testing';
 import {
   ED25519_TYPE,
   ed25519FromSeed,
@@ -56,8 +65,13 @@ function entries(count: number, incident: string) {
   }));
 }
 
-async function expectFailure(file: string, args: string[], reason: RegExp): Promise<void> {
-  const outcome = await run(file, args).then(
+async function expectFailure(
+  file: string,
+  args: string[],
+  reason: RegExp,
+  options: { env?: NodeJS.ProcessEnv } = {},
+): Promise<void> {
+  const outcome = await run(file, args, options).then(
     () => 'exit 0',
     (error: { code?: number; stderr?: string; stdout?: string }) =>
       `exit ${error.code}: ${error.stderr}${error.stdout}`,
@@ -94,15 +108,20 @@ describe('transparency log verified by Go’s tlog and note packages and by the 
   let goVerifier: string;
   const dir = mkdtempSync(join(tmpdir(), 'tlog-ext-'));
   const kafka = new KafkaTestClient();
-  const cli = (...args: string[]) =>
+  // A reader's token, fresh for each call (a run outlives one): regulator-api's client, role log-reader.
+  const logToken = async () =>
+    (await serviceToken('bnp-regulator-api', LOCAL_CLIENT_SECRETS['bnp-regulator-api'])).accessToken;
+  const withToken = async () => ({ env: { ...process.env, VERIFY_LOG_TOKEN: await logToken() } });
+  const cli = async (...args: string[]) =>
     run(process.execPath, ['-r', '@swc-node/register', join(ROOT, 'tools/verify-log/src/main.ts'), ...args], {
       cwd: ROOT,
+      ...(await withToken()),
     });
 
   const checkpointOf = (size: number) =>
     waitFor(
       async () => {
-        const res = await fetch(`${url}/checkpoint`);
+        const res = await fetch(`${url}/checkpoint`, { headers: { authorization: `Bearer ${await logToken()}` } });
         if (res.status !== 200) return false;
         const note = await res.text();
         return parseCheckpoint(openNote(note, [parseVerifierKey(VKEY)]).text).size >= size ? note : false;
@@ -146,18 +165,15 @@ describe('transparency log verified by Go’s tlog and note packages and by the 
     await kafka.send(Topics.notificationLog, entries(300, INCIDENT));
     await checkpointOf(start + 1000);
 
-    const { stdout } = await run(goVerifier, [
-      '-url',
-      url,
-      '-vkey',
-      VKEY,
-      '-sample',
-      '24',
-      '-old',
-      join(dir, 'old.checkpoint'),
-    ]);
+    const { stdout } = await run(
+      goVerifier,
+      ['-url', url, '-vkey', VKEY, '-sample', '24', '-old', join(dir, 'old.checkpoint')],
+      await withToken(),
+    );
     const report = JSON.parse(stdout) as Record<string, unknown>;
     expect(report).toMatchObject({ tree_size: start + 1000, entries_proved: 24, consistent_with_size: start + 700 });
+    // Without a token the log answers nothing, to Go's client as to any other.
+    await expectFailure(goVerifier, ['-url', url, '-vkey', VKEY], /401 Unauthorized/);
 
     // And it can fail: a checkpoint signed by another key under the log's name is refused.
     const forger = ed25519FromSeed(KEY.name, Buffer.alloc(32, 66));
@@ -166,6 +182,7 @@ describe('transparency log verified by Go’s tlog and note packages and by the 
       goVerifier,
       ['-url', url, '-vkey', VKEY, '-old', join(dir, 'forged.checkpoint')],
       /old checkpoint: checkpoint signature/,
+      await withToken(),
     );
   });
 

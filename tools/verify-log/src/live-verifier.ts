@@ -25,8 +25,17 @@ export interface LiveReport {
   checkpoint: string;
 }
 
+/**
+ * The bearer token the log (or regulator-api's /log) asks for, from VERIFY_LOG_TOKEN: read from the
+ * environment, never from the command line, where other users of the machine could see it.
+ */
+export function bearerHeaders(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const token = env.VERIFY_LOG_TOKEN?.trim();
+  return token ? { authorization: `Bearer ${token}` } : {};
+}
+
 async function get(url: string): Promise<Buffer> {
-  const res = await fetch(url);
+  const res = await fetch(url, { headers: bearerHeaders() });
   if (!res.ok) throw new VerificationError(`GET ${url}: ${res.status}`);
   return Buffer.from(await res.arrayBuffer());
 }

@@ -5,6 +5,8 @@
 //   verify-log live <url> --key <log vkey> [--witness <vkey>]... [--known <file>] [--save <file>] [--sample N] [--json]
 //   verify-log export <url> <incident> <out file[.gz]>
 //   verify-log keygen <name> [--cosigner]   # a new signer key and its verifier key, one per line
+//
+// `live` and `export` send VERIFY_LOG_TOKEN, when set, as a bearer token (the log needs one: ADR 0024).
 import { createWriteStream } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
@@ -21,7 +23,7 @@ import {
   verifierKey,
 } from '@bnp/tlog';
 import { BundleVerifier, VerificationError, type TrustAnchors } from './bundle-verifier';
-import { verifyLive } from './live-verifier';
+import { bearerHeaders, verifyLive } from './live-verifier';
 import { fileLines } from './read-lines';
 
 async function keyArg(value: string | undefined, flag: string): Promise<string> {
@@ -86,7 +88,9 @@ async function main(argv: string[]): Promise<void> {
     case 'export': {
       const [url, incident, out] = rest;
       if (!url || !incident || !out) throw new VerificationError('usage: verify-log export <url> <incident> <out>');
-      const res = await fetch(`${url.replace(/\/+$/, '')}/export/incidents/${encodeURIComponent(incident)}`);
+      const res = await fetch(`${url.replace(/\/+$/, '')}/export/incidents/${encodeURIComponent(incident)}`, {
+        headers: bearerHeaders(),
+      });
       if (!res.ok || !res.body) throw new VerificationError(`export failed: ${res.status} ${await res.text()}`);
       const body = Readable.fromWeb(res.body);
       await (out.endsWith('.gz')

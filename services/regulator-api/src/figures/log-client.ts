@@ -1,9 +1,18 @@
 import type { CheckpointRef } from '../report/report-document';
 
-/** What regulator-api reads from the transparency log service (TLOG_URL). */
+/** Where regulator-api's own bearer token for the log comes from (ClientCredentialsTokens in production). */
+export interface TokenSource {
+  token(): Promise<string>;
+}
+
+/**
+ * What regulator-api reads from the transparency log service (TLOG_URL), as itself: its own token
+ * (client credentials, log-reader), never the regulator's, whose jurisdiction this service enforces.
+ */
 export class LogClient {
   constructor(
     readonly baseUrl: string,
+    private readonly tokens: TokenSource,
     private readonly timeoutMs = 5000,
   ) {}
 
@@ -11,6 +20,7 @@ export class LogClient {
   async checkpoint(): Promise<CheckpointRef | null> {
     try {
       const response = await fetch(new URL('checkpoint', this.withSlash()), {
+        headers: await this.authorization(),
         signal: AbortSignal.timeout(this.timeoutMs),
       });
       if (!response.ok) return null;
@@ -21,8 +31,15 @@ export class LogClient {
   }
 
   /** Fetches a read-only path of the log (tiles, checkpoint, proofs, bundles) for the proxy. */
-  get(path: string, search = ''): Promise<Response> {
-    return fetch(new URL(`${path}${search}`, this.withSlash()), { signal: AbortSignal.timeout(this.timeoutMs * 6) });
+  async get(path: string, search = ''): Promise<Response> {
+    return fetch(new URL(`${path}${search}`, this.withSlash()), {
+      headers: await this.authorization(),
+      signal: AbortSignal.timeout(this.timeoutMs * 6),
+    });
+  }
+
+  private async authorization(): Promise<Record<string, string>> {
+    return { authorization: `Bearer ${await this.tokens.token()}` };
   }
 
   private withSlash(): string {

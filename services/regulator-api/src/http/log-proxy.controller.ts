@@ -61,6 +61,12 @@ export class LogProxyController {
       res.status(503).json({ message: 'the transparency log is unavailable' });
       return;
     }
+    if (upstream.status === 401 || upstream.status === 403) {
+      // The log refused this service's own token: a misconfigured client (TLOG_CLIENT_ID and its role), never
+      // the caller's fault, so never relayed as their 401/403.
+      res.status(502).json({ message: 'the transparency log refused regulator-api; see its TLOG_CLIENT_ID' });
+      return;
+    }
     res.status(upstream.status);
     for (const header of ['content-type', 'cache-control', 'x-tlog-partial']) {
       const value = upstream.headers.get(header);

@@ -1,5 +1,6 @@
 import { Controller, Get, NotFoundException, Query, Req, Res, UseFilters } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { RequirePermission } from '@bnp/auth';
 import { TILE_WIDTH, TilePathError, parseTilePath } from '@bnp/tlog';
 import { LogHttpExceptionFilter } from './log-http-exception.filter';
 import { LogReadService, type ConsistencyProofView, type InclusionProofView } from './log-read.service';
@@ -10,12 +11,14 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
 /**
  * The log, read-only, exactly as C2SP tlog-tiles serves it (/checkpoint, /tile/<L>/<N>[.p/<W>],
  * /tile/entries/<N>[.p/<W>]), plus JSON inclusion and consistency proofs (docs/transparency-log.md).
- * Everything here is public to whoever can reach the service: entries carry no plain personal data,
- * and the regulator API decides which regulator sees which incident. Nothing here writes: the only
- * way into the log is its Kafka consumer, and any other method is refused with 404.
+ * The checkpoint, hash tiles and proofs hold only hashes: `log:read` (regulators, auditors). Entry
+ * bundles mix incidents, so they need `log:entries` (auditors, regulator-api's relay, which hands each
+ * regulator only the incidents of its jurisdiction). ADR 0024. Nothing here writes: the only way into
+ * the log is its Kafka consumer, and any other method is refused with 404.
  */
 @Controller()
 @UseFilters(LogHttpExceptionFilter)
+@RequirePermission('log:read')
 export class LogController {
   constructor(private readonly log: LogReadService) {}
 
@@ -26,6 +29,13 @@ export class LogController {
     res
       .set({ 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'public, max-age=2' })
       .send(checkpoint.note);
+  }
+
+  // Declared before tile/*path, which would match it too: entry bundles need the stronger permission.
+  @Get('tile/entries/*path')
+  @RequirePermission('log:entries')
+  entryTile(@Req() req: Request, @Res() res: Response): Promise<void> {
+    return this.tile(req, res);
   }
 
   @Get('tile/*path')

@@ -3,7 +3,7 @@ import { addOutboxPoisonRowsSql, dropOutboxPoisonRowsSql } from '@bnp/messaging'
 
 /**
  * The outbox columns and parked table the relay has needed since ADR 0015: this service's first migration
- * created the outbox without them, so its relay could publish nothing (its access records stayed put).
+ * created the outbox without them, so its relay could have published nothing (nothing used it yet).
  */
 export class OutboxPoisonRows1797200000000 implements MigrationInterface {
   name = 'OutboxPoisonRows1797200000000';
