@@ -22,6 +22,7 @@ import {
 } from '@bnp/notifier/src/testing/harness';
 import { freshBenchDatabase } from './lib/bench-db';
 import { startService } from './lib/processes';
+import { BENCH_RESULTS_DIR } from './lib/bench-env';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -160,7 +161,7 @@ async function main(): Promise<void> {
       measured_at: new Date().toISOString(),
     };
     console.log(JSON.stringify(result, null, 2));
-    const dir = join(__dirname, 'results');
+    const dir = BENCH_RESULTS_DIR;
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, process.env.BENCH_RESULT_NAME ?? 'callbacks.json'), `${JSON.stringify(result, null, 2)}\n`);
   } finally {

@@ -19,6 +19,7 @@ import {
 } from '@bnp/contracts';
 import { murmur2 } from '@bnp/messaging';
 import { encodePersonExposed, type PersonExposedFields } from '@bnp/exposure/src/resolution/person-exposed.encoder';
+import { BENCH_RESULTS_DIR } from './lib/bench-env';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const kafkajsMurmur2 = require('kafkajs/src/producer/partitioners/default/murmur2') as (key: Buffer) => number;
@@ -118,7 +119,7 @@ function main(): void {
     murmur2_ratio: Number((hashKafkajs.us / hashOurs.us).toFixed(1)),
     note: 'library time / ours, same inputs, same run (best of 3); ratio > 1 keeps ours (ADR 0017)',
   };
-  const dir = join(__dirname, 'results');
+  const dir = BENCH_RESULTS_DIR;
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'encoders.json'), `${JSON.stringify(result, null, 2)}\n`);
   console.log(JSON.stringify(result));

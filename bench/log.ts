@@ -15,7 +15,7 @@ import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { Kafka, logLevel } from 'kafkajs';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { LogChannel, LogEntryKind, NotificationLogEntrySchema, Topics, encodeMessage } from '@bnp/contracts';
-import { startGroupAtEnd } from '@bnp/testing';
+import { LOCAL_CLIENT_SECRETS, serviceToken, startGroupAtEnd } from '@bnp/testing';
 import {
   COSIGNATURE_V1_TYPE,
   ED25519_TYPE,
@@ -26,6 +26,7 @@ import {
 } from '@bnp/tlog';
 import { FileWitnessState, Witness, startWitnessServer } from '@bnp/witness';
 import { freshBenchDatabase } from './lib/bench-db';
+import { BENCH_RESULTS_DIR } from './lib/bench-env';
 import { kafkaConsumerPerformance } from './lib/kafka-reference';
 import { startService } from './lib/processes';
 
@@ -153,10 +154,13 @@ async function main(): Promise<void> {
   mkdirSync(dir, { recursive: true });
   const bundle = join(dir, 'bundle.ndjson');
   const cli = ['-r', '@swc-node/register', join(ROOT, 'tools/verify-log/src/main.ts')];
+  // As regulator-api exports it: its own client's token (ADR 0024).
+  const reader = await serviceToken('bnp-regulator-api', LOCAL_CLIENT_SECRETS['bnp-regulator-api']);
   const exportStarted = Date.now();
   execFileSync(process.execPath, [...cli, 'export', 'http://127.0.0.1:3106', incident, bundle], {
     cwd: ROOT,
     stdio: 'inherit',
+    env: { ...process.env, VERIFY_LOG_TOKEN: reader.accessToken },
   });
   const exportSeconds = (Date.now() - exportStarted) / 1000;
   await service.stop();
@@ -212,9 +216,9 @@ async function main(): Promise<void> {
       'verify_seconds: tools/verify-log verifying the exported bundle of all entries (one incident).',
   };
   await drop();
-  mkdirSync(join(__dirname, 'results'), { recursive: true });
+  mkdirSync(BENCH_RESULTS_DIR, { recursive: true });
   writeFileSync(
-    join(__dirname, 'results', values.quick ? 'log-quick.json' : 'log.json'),
+    join(BENCH_RESULTS_DIR, values.quick ? 'log-quick.json' : 'log.json'),
     `${JSON.stringify(result, null, 2)}\n`,
   );
   console.log(JSON.stringify(result, null, 2));

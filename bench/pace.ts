@@ -28,6 +28,7 @@ import { freshBenchDatabase } from './lib/bench-db';
 import { StageSampler } from './lib/pace-stages';
 import { startProcess, startService, type ServiceProcess } from './lib/processes';
 import { measureSmtpCeiling } from './lib/smtp-ceiling';
+import { BENCH_RESULTS_DIR } from './lib/bench-env';
 
 const round = (value: number) => Math.round(value * 1000) / 1000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -364,7 +365,7 @@ async function sinkStats(port: number): Promise<{ received: number; repeatedMess
 
 /** Keeps one result per size, limit and instance count in bench/results/pace.json. */
 function record(result: object, key: string): void {
-  const dir = join(__dirname, 'results');
+  const dir = BENCH_RESULTS_DIR;
   mkdirSync(dir, { recursive: true });
   const file = join(dir, 'pace.json');
   const runs = existsSync(file)

@@ -16,6 +16,8 @@ scripts/postgres.sh bnp >/dev/null
 # benchmarks publish to, and its CPU use would be measured as theirs.
 stop_services
 scripts/kafka.sh start
+# The log benchmark exports its bundle as regulator-api would, with a token of the local realm (ADR 0024).
+scripts/keycloak.sh start
 export KAFKA_BROKERS=${KAFKA_BROKERS:-127.0.0.1:${KAFKA_PORT:-9092}}
 node -r @swc-node/register scripts/kafka-topics.ts
 # A fresh broker loads its group coordinator at the first group request: made ready before any benchmark.
@@ -43,6 +45,7 @@ quick_args() {
     fanout) echo --people 200000 ;;
     dispatch) echo --people 10000 --incidents 20 ;;
     codes) echo --count 1000000 ;;
+    log) echo --entries 100000 ;;
     pace) echo --subscribers 5000 ;;
   esac
 }
