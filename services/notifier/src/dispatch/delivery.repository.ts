@@ -181,13 +181,17 @@ export class DeliveryRepository {
     );
   }
 
-  /** Gives claimed deliveries back untouched (shutdown before they were sent). */
-  async release(owner: string, deliveryIds: string[]): Promise<void> {
-    if (deliveryIds.length === 0) return;
+  /**
+   * Gives back claims that were never sent, matched on each claim's lease id (its fencing token): a
+   * delivery claimed again since (a later lease, of this instance or another) is left alone.
+   */
+  async release(claims: { deliveryId: string; leaseId: string }[]): Promise<void> {
+    if (claims.length === 0) return;
     await this.dataSource.query(
-      `UPDATE "notify"."deliveries" SET "state" = 'unknown', "lease_owner" = NULL, "lease_until" = NULL, "not_before" = now(), "updated_at" = now()
-       WHERE "delivery_id" = ANY($2::uuid[]) AND "state" = 'sending' AND "lease_owner" = $1`,
-      [owner, deliveryIds],
+      `UPDATE "notify"."deliveries" d SET "state" = 'unknown', "lease_owner" = NULL, "lease_until" = NULL, "not_before" = now(), "updated_at" = now()
+       FROM unnest($1::uuid[], $2::uuid[]) AS u(delivery_id, lease_id)
+       WHERE d."delivery_id" = u.delivery_id AND d."lease_id" = u.lease_id AND d."state" = 'sending'`,
+      [claims.map((claim) => claim.deliveryId), claims.map((claim) => claim.leaseId)],
     );
   }
 

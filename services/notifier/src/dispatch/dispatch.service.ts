@@ -211,8 +211,9 @@ export class DispatchService {
     return this.deliveries.wipeSpentOneTimeCodes();
   }
 
-  async releaseUnsent(deliveryIds: string[]): Promise<void> {
-    await this.deliveries.release(this.owner, deliveryIds);
+  /** Gives back claims never sent (at shutdown), each only while its own lease still holds it. */
+  async releaseUnsent(claims: { deliveryId: string; leaseId: string }[]): Promise<void> {
+    await this.deliveries.release(claims);
   }
 
   /** Closes provider connections (after the scheduler stopped sending). */

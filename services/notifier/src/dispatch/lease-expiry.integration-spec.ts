@@ -3,6 +3,7 @@ import { Channel, PiiCategory, RiskTier } from '@bnp/contracts';
 import { waitFor } from '@bnp/testing';
 import { personExposed, testMsisdn } from '../testing/events';
 import { NotifierHarness } from '../testing/harness';
+import { DeliveryRepository } from './delivery.repository';
 
 const PEOPLE = 10;
 
@@ -84,4 +85,36 @@ describe('a send that waits past its lease', () => {
     const perNumber = numbers.map((msisdn) => h.smsTo(msisdn).length);
     expect(perNumber).toEqual(numbers.map(() => 1));
   }, 90_000);
+
+  it('gives back at shutdown only claims its own lease still holds, never one claimed again since', async () => {
+    // A delivery this instance claimed under `stale`, then lost and claimed again (a later lease) before it stopped.
+    const [row] = await h.query<{ delivery_id: string; state: string }>(
+      `SELECT delivery_id, state FROM notify.deliveries WHERE channel = 'sms' ORDER BY delivery_id LIMIT 1`,
+    );
+    const stale = randomUUID();
+    const current = randomUUID();
+    const stateOf = async () =>
+      (
+        await h.query<{ state: string }>(`SELECT state FROM notify.deliveries WHERE delivery_id = $1`, [
+          row!.delivery_id,
+        ])
+      )[0]?.state;
+    await h.query(
+      `UPDATE notify.deliveries SET state = 'sending', lease_id = $2, lease_until = now() + interval '10 minutes'
+       WHERE delivery_id = $1`,
+      [row!.delivery_id, current],
+    );
+    try {
+      const repository = h.app!.get(DeliveryRepository);
+      await repository.release([{ deliveryId: row!.delivery_id, leaseId: stale }]);
+      expect(await stateOf()).toBe('sending'); // the later claim keeps it
+      await repository.release([{ deliveryId: row!.delivery_id, leaseId: current }]);
+      expect(await stateOf()).toBe('unknown'); // its own claim gives it back
+    } finally {
+      await h.query(`UPDATE notify.deliveries SET state = $2, lease_until = NULL WHERE delivery_id = $1`, [
+        row!.delivery_id,
+        row!.state,
+      ]);
+    }
+  });
 });

@@ -41,7 +41,8 @@ export class Scheduler implements OnApplicationBootstrap, OnApplicationShutdown 
   private readonly stopWaiters = new Set<() => void>();
   private readonly inFlight = new Set<Promise<void>>();
   private readonly emailInFlight = new Set<Promise<void>>();
-  private readonly pendingTimers = new Map<NodeJS.Timeout, string>();
+  /** Claimed sends waiting for their slot: the claim's delivery and lease (its fencing token, ADR 0011). */
+  private readonly pendingTimers = new Map<NodeJS.Timeout, { deliveryId: string; leaseId: string }>();
   private bookedUntil = 0;
   /** SMS sends between their request slot and Twilio's answer (permit, then the create call). */
   private requests = 0;
@@ -101,7 +102,7 @@ export class Scheduler implements OnApplicationBootstrap, OnApplicationShutdown 
     this.pendingTimers.clear();
     await Promise.allSettled([...this.inFlight, ...this.emailInFlight]);
     await this.dispatch.flush();
-    await this.dispatch.releaseUnsent(unsent.map(([, id]) => id));
+    await this.dispatch.releaseUnsent(unsent.map(([, claim]) => claim));
     if (this.listener) {
       await this.listener.query(`UNLISTEN "${WORK_CHANNEL}"`).catch(() => undefined);
       this.listener.release();
@@ -144,7 +145,7 @@ export class Scheduler implements OnApplicationBootstrap, OnApplicationShutdown 
       }
       await this.sendPaced(
         ready.map(({ claimed: item, body }) => ({
-          id: item.row.delivery_id,
+          claim: { deliveryId: item.row.delivery_id, leaseId: item.row.lease_id },
           segments: body.segments,
           send: () => this.withRequestSlot(() => this.dispatch.sendSms(item.row, body)),
         })),
@@ -168,7 +169,9 @@ export class Scheduler implements OnApplicationBootstrap, OnApplicationShutdown 
    * Reserves the batch's segments in the shared budget and spaces the sends at the sender's rate, each
    * TWILIO_SEND_LEAD_MS ahead of its slot (Twilio's queue holds the difference).
    */
-  private async sendPaced(messages: { id: string; segments: number; send: () => Promise<void> }[]): Promise<void> {
+  private async sendPaced(
+    messages: { claim: { deliveryId: string; leaseId: string }; segments: number; send: () => Promise<void> }[],
+  ): Promise<void> {
     if (messages.length === 0) return;
     const msPerSegment = this.budget.msPerSegment();
     const total = messages.reduce((sum, message) => sum + message.segments, 0);
@@ -188,7 +191,7 @@ export class Scheduler implements OnApplicationBootstrap, OnApplicationShutdown 
         this.pendingTimers.delete(timer);
         this.track(this.inFlight, message.send());
       }, wait);
-      this.pendingTimers.set(timer, message.id);
+      this.pendingTimers.set(timer, message.claim);
     }
     this.bookedUntil = Math.max(this.bookedUntil, start + offset);
   }
@@ -199,7 +202,7 @@ export class Scheduler implements OnApplicationBootstrap, OnApplicationShutdown 
     if (message.channel === 'sms') {
       await this.sendPaced([
         {
-          id: item.row.delivery_id,
+          claim: { deliveryId: item.row.delivery_id, leaseId: item.row.lease_id },
           segments: message.segments,
           send: () => this.withRequestSlot(() => this.dispatch.sendSms(item.row, message)),
         },
