@@ -15,7 +15,7 @@ import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { Kafka, logLevel } from 'kafkajs';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { LogChannel, LogEntryKind, NotificationLogEntrySchema, Topics, encodeMessage } from '@bnp/contracts';
-import { LOCAL_CLIENT_SECRETS, serviceToken, startGroupAtEnd } from '@bnp/testing';
+import { LOCAL_CLIENT_SECRETS, TEST_PII_KEYS, serviceToken, startGroupAtEnd } from '@bnp/testing';
 import {
   COSIGNATURE_V1_TYPE,
   ED25519_TYPE,
@@ -108,6 +108,8 @@ async function main(): Promise<void> {
     DATABASE_URL: url,
     KAFKA_BROKERS: BROKERS,
     LOG_LEVEL: 'warn',
+    // Seals what the consumer copies to its retry and dead-letter topics (ADR 0015).
+    ...TEST_PII_KEYS,
     TLOG_SIGNING_KEY: signerKey(logKey),
     TLOG_PSEUDONYM_KEY: Buffer.alloc(32, 79).toString('base64'),
     TLOG_CONSUMER_GROUP: group,

@@ -4,6 +4,7 @@ export * from './consumer/message-failure';
 export * from './consumer/headers';
 export * from './consumer/reliable-kafka.server';
 export * from './consumer/consumer-metrics';
+export * from './consumer/connect-consumers';
 export * from './consumer/dead-letter-redriver';
 export * from './consumer/dead-letter-seal';
 export * from './outbox/outbox-sql';

@@ -5,3 +5,4 @@ export * from './metrics';
 export * from './observability.module';
 export * from './nest-logger';
 export * from './shutdown';
+export * from './service-app';

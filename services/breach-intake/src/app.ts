@@ -1,22 +1,12 @@
 import 'reflect-metadata';
 import { Module, type DynamicModule, type INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
-import { DataSource } from 'typeorm';
-import { Registry } from 'prom-client';
 import { Topics } from '@bnp/contracts';
-import {
-  KafkaConsumerMetrics,
-  ReliableKafkaServer,
-  ensureTopics,
-  failureTopics,
-  consumerOutageOptions,
-} from '@bnp/messaging';
+import { connectConsumers, type ReliableKafkaServer } from '@bnp/messaging';
 import { FieldCipher, parseKeyRing } from '@bnp/pii';
 import { AccessAuditModule } from '@bnp/access-audit';
 import { AuthModule } from '@bnp/auth';
-import { ObservabilityModule, PinoNestLogger } from '@bnp/observability';
+import { ObservabilityModule, createServiceApp } from '@bnp/observability';
 import type { IntakeConfig } from './config';
 import { IncidentModule } from './incident/incident.module';
 import { infrastructureModule } from './infrastructure.module';
@@ -44,25 +34,12 @@ export interface IntakeApp {
 
 /** Builds the intake service: HTTP (health, metrics, incidents) and the breach-event consumer. */
 export async function createIntakeApp(config: IntakeConfig, logger: Logger): Promise<IntakeApp> {
-  const app = await NestFactory.create(IntakeAppModule.forRoot(config, logger), {
-    logger: new PinoNestLogger(logger.child({ component: 'nest' })),
-  });
-  app.enableShutdownHooks();
-  const kafka = app.get(Kafka);
-  const groupId = config.INTAKE_CONSUMER_GROUP;
-  if (config.KAFKA_CREATE_TOPICS) {
-    await ensureTopics(kafka, failureTopics(groupId, config.retryDelaysMs.length));
-  }
-  const consumer = new ReliableKafkaServer({
-    kafka,
-    groupId,
-    topics: [Topics.breachEvents],
-    retryDelaysMs: config.retryDelaysMs,
+  const app = await createServiceApp(IntakeAppModule.forRoot(config, logger), logger);
+  const [consumer] = await connectConsumers(app, {
+    config,
     logger,
-    metrics: new KafkaConsumerMetrics(app.get(Registry)),
-    outage: consumerOutageOptions(config, app.get(DataSource)),
     seal: new FieldCipher(parseKeyRing(config.PII_ENCRYPTION_KEYS, config.PII_ACTIVE_KEY_ID)),
+    groups: [{ groupId: config.INTAKE_CONSUMER_GROUP, topics: [Topics.breachEvents] }],
   });
-  app.connectMicroservice({ strategy: consumer });
-  return { app, consumer };
+  return { app, consumer: consumer! };
 }

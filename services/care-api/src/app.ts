@@ -1,17 +1,14 @@
 import 'reflect-metadata';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { existsSync } from 'node:fs';
-import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
-import { Registry } from 'prom-client';
 import { AccessAuditModule } from '@bnp/access-audit';
 import { AuthModule } from '@bnp/auth';
 import { Topics } from '@bnp/contracts';
-import { KafkaConsumerMetrics, ReliableKafkaServer, ensureTopics, failureTopics } from '@bnp/messaging';
-import { ObservabilityModule, PinoNestLogger } from '@bnp/observability';
+import { connectConsumers, type ReliableKafkaServer } from '@bnp/messaging';
+import { ObservabilityModule, createServiceApp } from '@bnp/observability';
 import { FieldCipher } from '@bnp/pii';
 import { BoardModule } from './board/board.module';
 import { ConsoleModule } from './console/console.module';
@@ -55,10 +52,7 @@ export const CARE_FEED_TOPICS = [
 
 /** Builds care-api: the read-model consumer, the console's API (OpenAPI at /docs). */
 export async function createCareApp(config: CareConfig, logger: Logger): Promise<CareApp> {
-  const app = await NestFactory.create<NestExpressApplication>(CareAppModule.forRoot(config, logger), {
-    logger: new PinoNestLogger(logger.child({ component: 'nest' })),
-  });
-  app.enableShutdownHooks();
+  const app = await createServiceApp<NestExpressApplication>(CareAppModule.forRoot(config, logger), logger);
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
@@ -71,19 +65,11 @@ export async function createCareApp(config: CareConfig, logger: Logger): Promise
   // The console's static files (index.html and hashed assets): public, no data; every API call they make is checked.
   if (existsSync(config.CARE_WEB_DIST)) app.useStaticAssets(config.CARE_WEB_DIST, { index: 'index.html' });
   else logger.warn({ dist: config.CARE_WEB_DIST }, 'console not built (npm run build:care-web): serving the API only');
-  const kafka = app.get(Kafka);
-  if (config.KAFKA_CREATE_TOPICS) {
-    await ensureTopics(kafka, failureTopics(config.CARE_CONSUMER_GROUP, config.retryDelaysMs.length));
-  }
-  const consumer = new ReliableKafkaServer({
-    kafka,
-    groupId: config.CARE_CONSUMER_GROUP,
-    topics: CARE_FEED_TOPICS,
-    retryDelaysMs: config.retryDelaysMs,
+  const [consumer] = await connectConsumers(app, {
+    config,
     logger,
-    metrics: new KafkaConsumerMetrics(app.get(Registry)),
     seal: app.get(FieldCipher),
+    groups: [{ groupId: config.CARE_CONSUMER_GROUP, topics: CARE_FEED_TOPICS }],
   });
-  app.connectMicroservice({ strategy: consumer });
-  return { app, consumer };
+  return { app, consumer: consumer! };
 }

@@ -1,10 +1,9 @@
 import 'reflect-metadata';
 import { Module, type DynamicModule, type INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import type { Logger } from 'pino';
 import { AccessAuditModule } from '@bnp/access-audit';
 import { AuthModule } from '@bnp/auth';
-import { ObservabilityModule, PinoNestLogger } from '@bnp/observability';
+import { ObservabilityModule, createServiceApp } from '@bnp/observability';
 import type { RegulatorApiConfig } from './config';
 import { LogProxyController } from './http/log-proxy.controller';
 import { RegulatorController } from './http/regulator.controller';
@@ -28,9 +27,5 @@ class RegulatorApiModule {
 
 /** Builds regulator-api: the regulator's view of incidents, reports, deadline clocks and the log (HTTP only). */
 export async function createRegulatorApiApp(config: RegulatorApiConfig, logger: Logger): Promise<INestApplication> {
-  const app = await NestFactory.create(RegulatorApiModule.forRoot(config, logger), {
-    logger: new PinoNestLogger(logger.child({ component: 'nest' })),
-  });
-  app.enableShutdownHooks();
-  return app;
+  return createServiceApp(RegulatorApiModule.forRoot(config, logger), logger);
 }

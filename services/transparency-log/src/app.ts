@@ -1,22 +1,12 @@
 import 'reflect-metadata';
 import { Module, type DynamicModule, type INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
-import { Registry } from 'prom-client';
 import { AccessAuditModule } from '@bnp/access-audit';
 import { AuthModule } from '@bnp/auth';
 import { Topics } from '@bnp/contracts';
-import { DataSource } from 'typeorm';
-import {
-  KafkaConsumerMetrics,
-  ReliableKafkaServer,
-  consumerOutageOptions,
-  ensureTopics,
-  failureTopics,
-} from '@bnp/messaging';
+import { connectConsumers, type ReliableKafkaServer } from '@bnp/messaging';
 import { FieldCipher, parseKeyRing } from '@bnp/pii';
-import { ObservabilityModule, PinoNestLogger } from '@bnp/observability';
+import { ObservabilityModule, createServiceApp } from '@bnp/observability';
 import { AppendModule } from './append/append.module';
 import type { TransparencyLogConfig } from './config';
 import { HttpModule } from './http/http.module';
@@ -53,26 +43,19 @@ export async function createTransparencyLogApp(
   config: TransparencyLogConfig,
   logger: Logger,
 ): Promise<TransparencyLogApp> {
-  const app = await NestFactory.create(TransparencyLogAppModule.forRoot(config, logger), {
-    logger: new PinoNestLogger(logger.child({ component: 'nest' })),
-  });
-  app.enableShutdownHooks();
-  const kafka = app.get(Kafka);
-  if (config.KAFKA_CREATE_TOPICS) {
-    await ensureTopics(kafka, failureTopics(config.TLOG_CONSUMER_GROUP, config.retryDelaysMs.length));
-  }
-  const consumer = new ReliableKafkaServer({
-    kafka,
-    groupId: config.TLOG_CONSUMER_GROUP,
-    topics: [Topics.notificationLog, Topics.exposure],
-    retryDelaysMs: config.retryDelaysMs,
-    partitionsConsumedConcurrently: config.TLOG_CONSUMER_CONCURRENCY,
-    keysConsumedConcurrently: config.TLOG_CONSUMER_KEYS_AT_ONCE,
+  const app = await createServiceApp(TransparencyLogAppModule.forRoot(config, logger), logger);
+  const [consumer] = await connectConsumers(app, {
+    config,
     logger,
-    metrics: new KafkaConsumerMetrics(app.get(Registry)),
-    outage: consumerOutageOptions(config, app.get(DataSource)),
     seal: new FieldCipher(parseKeyRing(config.PII_ENCRYPTION_KEYS, config.PII_ACTIVE_KEY_ID)),
+    groups: [
+      {
+        groupId: config.TLOG_CONSUMER_GROUP,
+        topics: [Topics.notificationLog, Topics.exposure],
+        partitionsConsumedConcurrently: config.TLOG_CONSUMER_CONCURRENCY,
+        keysConsumedConcurrently: config.TLOG_CONSUMER_KEYS_AT_ONCE,
+      },
+    ],
   });
-  app.connectMicroservice({ strategy: consumer });
-  return { app, consumer };
+  return { app, consumer: consumer! };
 }
