@@ -9,6 +9,7 @@ export * from './gen/fraud/v1/fraud_pb';
 export * from './gen/notification/v1/notification_log_pb';
 export * from './gen/access/v1/access_log_pb';
 export * from './gen/regulator/v1/regulator_report_pb';
+export * from './gen/care/v1/care_pb';
 export * from './topics';
 export * from './codec';
 export * from './closed-enums';

@@ -19,6 +19,11 @@ export const Topics = {
    * short-lived secret, so the topic keeps messages for an hour only.
    */
   fraudChallenges: 'fraud.challenges.v1',
+  /**
+   * care.v1.CareCodeIssued, key = person id: care-api verifies a caller; the notifier texts the care code.
+   * Carries a short-lived secret, so the topic keeps messages for an hour only.
+   */
+  careChallenges: 'care.challenges.v1',
   /** access.v1.AccessLogEntry, key = subject: every access to a door, from each service's outbox. */
   accessLog: 'access.log.v1',
   /**
