@@ -287,6 +287,10 @@ export const EXPECTED: Record<string, Expected> = {
     'privacy-officer-otp-2': 403,
   },
   // The incident board: supervisors only (counts of an unknown incident are zero).
+  // Caller verification: care staff only. The matrix sends no subscriber (400) and ":verificationId" is no id (400).
+  'care-api POST /people/:personId/verifications': careStaff(400),
+  'care-api POST /people/:personId/verifications/:verificationId/confirm': careStaff(400),
+  'care-api GET /people/:personId/verifications/:verificationId': careStaff(400),
   'care-api GET /incidents/:incidentId/board': {
     ...refusedTokens,
     'care-agent': 403,
@@ -522,5 +526,17 @@ function logReaders(status: number): Expected {
     'privacy-officer-signed-in-11-minutes-ago': 403,
     'privacy-officer-otp': 403,
     'privacy-officer-otp-2': 403,
+  };
+}
+
+/** Care agents and supervisors get past the guard (`status`); nobody else does. */
+function careStaff(status: number): Expected {
+  return {
+    ...logReaders(403),
+    'regulator-pk': 403,
+    'regulator-eu': 403,
+    auditor: 403,
+    'care-agent': status,
+    'care-supervisor': status,
   };
 }

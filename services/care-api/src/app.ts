@@ -17,6 +17,7 @@ import { CARE_SCHEMA } from './data-source';
 import { FeedModule } from './feed/feed.module';
 import { infrastructureModule } from './infrastructure.module';
 import { PersonModule } from './person/person.module';
+import { VerificationModule } from './verification/verification.module';
 
 @Module({})
 class CareAppModule {
@@ -30,6 +31,7 @@ class CareAppModule {
         AccessAuditModule.forService({ service: 'care-api', schema: CARE_SCHEMA }),
         FeedModule,
         PersonModule,
+        VerificationModule,
         BoardModule,
         ConsoleModule,
       ],

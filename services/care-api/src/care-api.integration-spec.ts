@@ -4,11 +4,9 @@ import { Client } from 'pg';
 import request from 'supertest';
 import { Topics } from '@bnp/contracts';
 import { FailureHeaders, deadLetterTopic } from '@bnp/messaging';
-import { createLogger } from '@bnp/observability';
 import { maskMsisdn } from '@bnp/pii';
-import { KafkaTestClient, TEST_DATABASE_URL, keycloakToken, startGroupAtEnd, testEnv, waitFor } from '@bnp/testing';
-import { CARE_FEED_TOPICS, createCareApp } from './app';
-import { loadCareConfig } from './config';
+import { type KafkaTestClient, keycloakToken, waitFor } from '@bnp/testing';
+import { startCare } from './testing/care-app';
 import { OwnersContract, exposedPerson, fed, indexer, national, newMsisdn } from './testing/care-fixtures';
 
 const GROUP = `care-api-it-${randomUUID().slice(0, 8)}`;
@@ -23,22 +21,7 @@ describe('care-api', () => {
 
   beforeAll(async () => {
     await owners.start();
-    kafka = new KafkaTestClient();
-    const config = loadCareConfig(
-      testEnv({
-        CARE_CONSUMER_GROUP: GROUP,
-        CARE_RETRY_DELAYS_MS: '300',
-        EXPOSURE_URL: owners.url,
-        NOTIFIER_URL: owners.url,
-      }),
-    );
-    await startGroupAtEnd(kafka.kafka, GROUP, CARE_FEED_TOPICS);
-    ({ app } = await createCareApp(config, createLogger('care-api', config.LOG_LEVEL)));
-    await app.startAllMicroservices();
-    await app.init();
-    await kafka.collect([deadLetterTopic(GROUP)]);
-    db = new Client({ connectionString: TEST_DATABASE_URL });
-    await db.connect();
+    ({ app, kafka, db } = await startCare(owners, GROUP));
     carol = (await keycloakToken({ username: 'carol' })).accessToken;
     dave = (await keycloakToken({ username: 'dave' })).accessToken;
   });

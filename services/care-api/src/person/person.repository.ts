@@ -58,13 +58,19 @@ export class PersonRepository {
 
   /** The envelope of a number the person still held at their latest revision: what a supervisor may reveal. */
   async heldNumberEnvelope(personId: string, subscriberId: string): Promise<Buffer | null> {
-    const rows: { msisdn_enc: Buffer | null }[] = await this.dataSource.query(
-      `SELECT n."msisdn_enc" FROM "care"."exposure_numbers" n
+    return (await this.heldNumber(personId, subscriberId))?.envelope ?? null;
+  }
+
+  /** A number the person still held at their latest revision (sealed, and masked): where a care code may go. */
+  async heldNumber(personId: string, subscriberId: string): Promise<{ envelope: Buffer; masked: string } | null> {
+    const rows: { msisdn_enc: Buffer | null; msisdn_masked: string }[] = await this.dataSource.query(
+      `SELECT n."msisdn_enc", n."msisdn_masked" FROM "care"."exposure_numbers" n
        WHERE n."person_id" = $1 AND n."subscriber_id" = $2 AND n."still_held"
        ORDER BY n."revision" DESC LIMIT 1`,
       [personId, subscriberId],
     );
-    return rows[0]?.msisdn_enc ?? null;
+    const row = rows[0];
+    return row?.msisdn_enc ? { envelope: row.msisdn_enc, masked: row.msisdn_masked } : null;
   }
 
   async emailEnvelope(personId: string): Promise<Buffer | null> {

@@ -6,11 +6,9 @@ import { CareErrorCode, CareException } from './care.exception';
 @Catch(CareException)
 export class CareHttpExceptionFilter implements ExceptionFilter<CareException> {
   catch(exception: CareException, host: ArgumentsHost): void {
-    host
-      .switchToHttp()
-      .getResponse<Response>()
-      .status(statusOf(exception.code))
-      .json({ code: exception.code, message: exception.message });
+    const response = host.switchToHttp().getResponse<Response>();
+    if (exception.retryAfterSeconds !== undefined) response.set('Retry-After', String(exception.retryAfterSeconds));
+    response.status(statusOf(exception.code)).json({ code: exception.code, message: exception.message });
   }
 }
 
@@ -20,7 +18,15 @@ export function statusOf(code: CareErrorCode): HttpStatus {
       return HttpStatus.BAD_REQUEST;
     case CareErrorCode.PersonNotFound:
     case CareErrorCode.NothingToReveal:
+    case CareErrorCode.NumberNotHeld:
+    case CareErrorCode.VerificationNotFound:
       return HttpStatus.NOT_FOUND;
+    case CareErrorCode.CodeIncorrect:
+      return HttpStatus.UNPROCESSABLE_ENTITY;
+    case CareErrorCode.CodeExpired:
+      return HttpStatus.GONE;
+    case CareErrorCode.TooManyAttempts:
+      return HttpStatus.TOO_MANY_REQUESTS;
     case CareErrorCode.UpstreamUnavailable:
       return HttpStatus.SERVICE_UNAVAILABLE;
     case CareErrorCode.MalformedPayload:

@@ -15,9 +15,15 @@ export class CareKafkaExceptionFilter extends KafkaExceptionFilter {
         return MessageFailure.deadLetter(exception.code, exception.message, exception);
       case CareErrorCode.UpstreamUnavailable:
         return MessageFailure.retry(exception.code, exception.message, exception);
+      // Request errors: no message raises them; if one ever did, waiting would not help.
       case CareErrorCode.InvalidQuery:
       case CareErrorCode.PersonNotFound:
       case CareErrorCode.NothingToReveal:
+      case CareErrorCode.NumberNotHeld:
+      case CareErrorCode.VerificationNotFound:
+      case CareErrorCode.CodeIncorrect:
+      case CareErrorCode.CodeExpired:
+      case CareErrorCode.TooManyAttempts:
         return MessageFailure.deadLetter(exception.code, exception.message, exception);
     }
   }

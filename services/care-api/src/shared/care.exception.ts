@@ -8,6 +8,13 @@ export enum CareErrorCode {
   InvalidQuery = 'INVALID_QUERY',
   PersonNotFound = 'PERSON_NOT_FOUND',
   NothingToReveal = 'NOTHING_TO_REVEAL',
+  /** Caller verification: not a number the person still holds; the code was wrong, expired or used up. */
+  NumberNotHeld = 'NUMBER_NOT_HELD',
+  VerificationNotFound = 'VERIFICATION_NOT_FOUND',
+  CodeIncorrect = 'CODE_INCORRECT',
+  CodeExpired = 'CODE_EXPIRED',
+  /** Too many wrong readings of one code, or too many codes for one person this hour (Retry-After). */
+  TooManyAttempts = 'TOO_MANY_ATTEMPTS',
   /** The owning service (exposure, notifier) did not answer: an outage, never the caller's fault. */
   UpstreamUnavailable = 'UPSTREAM_UNAVAILABLE',
 }
@@ -16,6 +23,8 @@ export class CareException extends Error {
   constructor(
     readonly code: CareErrorCode,
     message: string,
+    /** For TooManyAttempts: when to ask again. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'CareException';

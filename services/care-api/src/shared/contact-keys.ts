@@ -22,6 +22,11 @@ export class ContactKeys {
     return this.open(envelope, [undefined], 'email_ciphertext');
   }
 
+  /** Seals a value for another service, bound to `aad` (a care code and its number, for the notifier). */
+  seal(value: string, aad: string): Buffer {
+    return this.cipher.encrypt(value, aad);
+  }
+
   private open(envelope: Uint8Array, aads: (string | undefined)[], field: string): string {
     let last: unknown;
     for (const aad of aads) {

@@ -23,7 +23,7 @@ import {
 import { BlindIndexer, FieldCipher, maskMsisdn, parseKeyRing } from '@bnp/pii';
 import { TEST_PII_KEYS, waitFor, type KafkaTestClient } from '@bnp/testing';
 
-const cipher = new FieldCipher(parseKeyRing(TEST_PII_KEYS.PII_ENCRYPTION_KEYS, TEST_PII_KEYS.PII_ACTIVE_KEY_ID));
+export const cipher = new FieldCipher(parseKeyRing(TEST_PII_KEYS.PII_ENCRYPTION_KEYS, TEST_PII_KEYS.PII_ACTIVE_KEY_ID));
 export const indexer = new BlindIndexer(Buffer.from(TEST_PII_KEYS.PII_BLIND_INDEX_KEY, 'base64'));
 
 let counter = Math.floor(Math.random() * 9_000_000);
