@@ -7,11 +7,18 @@ import { resolve } from 'node:path';
 import { Client } from 'pg';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createLogger } from '@bnp/observability';
-import { RiskTier } from '@bnp/contracts';
+import { RiskTier, Topics } from '@bnp/contracts';
 import { KafkaTestClient, TEST_DATABASE_URL, demoUser, startGroupAtEnd, testEnv, waitFor } from '@bnp/testing';
 import { CARE_FEED_TOPICS, createCareApp, type CareApp } from './app';
 import { loadCareConfig } from './config';
-import { OwnersContract, exposedPerson, fed, national, type ExposedPerson } from './testing/care-fixtures';
+import {
+  OwnersContract,
+  exposedPerson,
+  fed,
+  national,
+  textedCareCode,
+  type ExposedPerson,
+} from './testing/care-fixtures';
 
 const GROUP = `care-console-it-${randomUUID().slice(0, 8)}`;
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -43,6 +50,7 @@ describe('care console', () => {
     care = await createCareApp(config, createLogger('care-api', config.LOG_LEVEL));
     await care.app.startAllMicroservices();
     await care.app.listen(CONSOLE_PORT, '127.0.0.1');
+    await kafka.collect([Topics.careChallenges]);
     db = new Client({ connectionString: TEST_DATABASE_URL });
     await db.connect();
     person = exposedPerson(owners);
@@ -103,6 +111,20 @@ describe('care console', () => {
     const text = await page.locator('main').innerText();
     expect(text).not.toContain(person.held.slice(4)); // masked everywhere
     expect(text).toContain('switched off or out of coverage'); // Twilio's error in words
+
+    // The caller proves they hold the phone: the code texted to it, read back to the agent.
+    await page.getByRole('button', { name: 'Text a care code' }).click();
+    await page.getByText(/Code sent to/).waitFor();
+    const { code, msisdn } = await textedCareCode(kafka, { personId: person.personId });
+    expect(msisdn).toBe(person.held);
+    await page.getByLabel('Code the caller reads').fill(code);
+    await page.getByRole('button', { name: 'Check' }).click();
+    await page.getByTestId('verified').waitFor();
+    const { rows: verified } = await db.query(
+      `SELECT 1 FROM "care"."verifications" WHERE "person_id" = $1 AND "verified_at" IS NOT NULL`,
+      [person.personId],
+    );
+    expect(verified).toHaveLength(1);
     await page.screenshot({ path: resolve(DOCS, 'care-person-view.png'), fullPage: true });
 
     await page.getByLabel('Language').selectOption('ur');

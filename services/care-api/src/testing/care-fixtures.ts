@@ -7,6 +7,7 @@ import { create } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import type { Client } from 'pg';
 import {
+  CareCodeIssuedSchema,
   EnrollmentCreatedSchema,
   ExposureChange,
   LineType,
@@ -18,10 +19,12 @@ import {
   ProtectiveAction,
   RiskTier,
   Topics,
+  decodeBinary,
   encodeMessage,
 } from '@bnp/contracts';
 import { BlindIndexer, FieldCipher, maskMsisdn, parseKeyRing } from '@bnp/pii';
 import { TEST_PII_KEYS, waitFor, type KafkaTestClient } from '@bnp/testing';
+import { CareCodeAad } from '../verification/care-code.message';
 
 export const cipher = new FieldCipher(parseKeyRing(TEST_PII_KEYS.PII_ENCRYPTION_KEYS, TEST_PII_KEYS.PII_ACTIVE_KEY_ID));
 export const indexer = new BlindIndexer(Buffer.from(TEST_PII_KEYS.PII_BLIND_INDEX_KEY, 'base64'));
@@ -170,4 +173,32 @@ export async function fed(kafka: KafkaTestClient, db: Client, person: ExposedPer
     );
     return rows[0]!.n === 3 && rows[0]!.e === 1;
   }, 'the read model to hold the exposure, three log entries and the enrollment');
+}
+
+/**
+ * The care code of a person's latest verification (or of `verificationId`) as their phone would show it: the
+ * CareCodeIssued care-api published, opened as the notifier opens it. `kafka` must collect care.challenges.v1.
+ */
+export function textedCareCode(kafka: KafkaTestClient, match: { personId?: string; verificationId?: string }) {
+  return waitFor(
+    () => {
+      const message = kafka
+        .messages(Topics.careChallenges)
+        .map((m) => decodeBinary(CareCodeIssuedSchema, m.value!))
+        .filter(
+          (m) =>
+            (!match.personId || m.personId === match.personId) &&
+            (!match.verificationId || m.verificationId === match.verificationId),
+        )
+        .at(-1);
+      return message
+        ? {
+            code: cipher.decrypt(Buffer.from(message.codeCiphertext), CareCodeAad.code(message.verificationId)),
+            msisdn: cipher.decrypt(Buffer.from(message.msisdnCiphertext), CareCodeAad.msisdn(message.verificationId)),
+            message,
+          }
+        : undefined;
+    },
+    `a care code on ${Topics.careChallenges} for ${JSON.stringify(match)}`,
+  );
 }

@@ -2,11 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import type { Client } from 'pg';
 import request from 'supertest';
-import { CareCodeIssuedSchema, Topics, decodeBinary } from '@bnp/contracts';
-import { type KafkaTestClient, keycloakToken, waitFor } from '@bnp/testing';
+import { Topics } from '@bnp/contracts';
+import { type KafkaTestClient, keycloakToken } from '@bnp/testing';
 import { startCare } from '../testing/care-app';
-import { OwnersContract, cipher, exposedPerson, fed, type ExposedPerson } from '../testing/care-fixtures';
-import { CareCodeAad } from './care-code.message';
+import { OwnersContract, exposedPerson, fed, textedCareCode, type ExposedPerson } from '../testing/care-fixtures';
 
 const GROUP = `care-verify-it-${randomUUID().slice(0, 8)}`;
 
@@ -37,21 +36,7 @@ describe('caller verification (care code by SMS, read back to the agent)', () =>
       .set('x-access-reason', 'caller asks whether the breach SMS is real');
   const sendCode = (person: ExposedPerson, subscriberId = person.subscriberId) =>
     call('post', `/people/${person.personId}/verifications`).send({ subscriberId });
-  /** The care code as the person's phone shows it: the notifier's message, opened as the notifier opens it. */
-  const textedCode = (verificationId: string) =>
-    waitFor(() => {
-      const message = kafka
-        .messages(Topics.careChallenges)
-        .map((m) => decodeBinary(CareCodeIssuedSchema, m.value!))
-        .find((m) => m.verificationId === verificationId);
-      return message
-        ? {
-            code: cipher.decrypt(Buffer.from(message.codeCiphertext), CareCodeAad.code(verificationId)),
-            msisdn: cipher.decrypt(Buffer.from(message.msisdnCiphertext), CareCodeAad.msisdn(verificationId)),
-            message,
-          }
-        : undefined;
-    }, `the care code of verification ${verificationId} on ${Topics.careChallenges}`);
+  const textedCode = (verificationId: string) => textedCareCode(kafka, { verificationId });
 
   it('texts a code to a number the person still holds and verifies the caller who reads it back', async () => {
     const person = exposedPerson(owners);

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { api } from '../api';
 import type { Session } from '../auth';
 import { useI18n, type MessageKey } from '../i18n';
+import { VerifyCaller } from './VerifyCaller';
 
 interface PersonView {
   personId: string;
@@ -73,6 +74,12 @@ export function PersonPage(props: { session: Session; personId: string; reason: 
       <p>
         {t('person.reach')}: <strong data-testid="reach">{t(`person.reach.${view.reach}` as MessageKey)}</strong>
       </p>
+      <VerifyCaller
+        session={props.session}
+        personId={view.personId}
+        reason={props.reason}
+        heldNumbers={heldNumbers(view)}
+      />
       <h3>{t('person.incidents')}</h3>
       {view.incidents.map((incident) => (
         <section key={incident.incidentId} className="incident">
@@ -154,4 +161,15 @@ export function PersonPage(props: { session: Session; personId: string; reason: 
       </ul>
     </article>
   );
+}
+
+/** The numbers the person still held at each incident's latest revision, once each: where a care code may go. */
+function heldNumbers(view: PersonView): { subscriberId: string; msisdnMasked: string }[] {
+  const held = new Map<string, string>();
+  for (const incident of view.incidents) {
+    const latest = incident.revisions[incident.revisions.length - 1];
+    for (const number of latest?.numbers ?? [])
+      if (number.stillHeld) held.set(number.subscriberId, number.msisdnMasked);
+  }
+  return [...held].map(([subscriberId, msisdnMasked]) => ({ subscriberId, msisdnMasked }));
 }
