@@ -40,7 +40,7 @@ export interface NotifierApp {
 
 /**
  * Builds the notifier: HTTP (health, metrics, Twilio status callbacks, incident counts), the consumers
- * of exposure, enrollment, activation challenge and control events, the scheduler that sends, and (unless disabled) the
+ * of exposure, enrollment, activation challenge, care code and control events, the scheduler that sends, and (unless disabled) the
  * notification-log writer in its own consumer group.
  */
 export async function createNotifierApp(config: NotifierConfig, logger: Logger): Promise<NotifierApp> {
@@ -64,6 +64,7 @@ export async function createNotifierApp(config: NotifierConfig, logger: Logger):
           topics.exposure,
           topics.fraudEnrollments,
           topics.fraudChallenges,
+          topics.careChallenges,
           topics.incidentControl,
           topics.regulatorReports,
         ],
@@ -87,6 +88,7 @@ export async function createNotifierApp(config: NotifierConfig, logger: Logger):
           { topic: topics.exposure, numPartitions: 12 },
           { topic: topics.fraudEnrollments, numPartitions: 12 },
           { topic: topics.fraudChallenges, numPartitions: 6 },
+          { topic: topics.careChallenges, numPartitions: 6 },
           { topic: topics.incidentControl, numPartitions: 6 },
           { topic: topics.notificationLog, numPartitions: 6 },
           { topic: topics.regulatorReports, numPartitions: 6 },

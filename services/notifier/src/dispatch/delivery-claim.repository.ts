@@ -162,7 +162,7 @@ export class DeliveryClaimRepository {
          COALESCE((SELECT json_agg(json_build_object('regulator_id', r."regulator_id", 'filed_at', r."filed_at"))
                    FROM "notify"."regulator_receipts" r WHERE r."incident_id" = d."incident_id"), '[]'::json) AS regulator_receipts,
          e."enrollment_id", e."activation_code_ciphertext", e."enroll_by", e."monitoring_months",
-         ac."challenge_id", ac."otp_ciphertext", ac."expires_at" AS otp_expires_at
+         ac."challenge_id", ac."purpose" AS challenge_purpose, ac."otp_ciphertext", ac."expires_at" AS otp_expires_at
        FROM claimed c
        JOIN "notify"."deliveries" d ON d."delivery_id" = c."delivery_id"
        JOIN "notify"."notices" n ON n."notice_id" = d."notice_id"

@@ -1,4 +1,5 @@
 import type { RiskTier } from '@bnp/contracts';
+import type { ChallengePurpose } from '../templates/template';
 import type { DeliveryChannel, DeliveryState } from './delivery-state';
 
 /** A delivery handed to this instance by a claim, with what its notice says. */
@@ -44,8 +45,12 @@ export interface ClaimedDelivery {
   activation_code_ciphertext: Buffer | null;
   enroll_by: Date | null;
   monitoring_months: number | null;
-  /** Activation messages only: the challenge, its sealed one-time code (null once wiped) and its expiry. */
+  /**
+   * Activation messages only: the challenge, what its code is for (fraud-watch activation or care code),
+   * its sealed one-time code (null once wiped) and its expiry.
+   */
   challenge_id: string | null;
+  challenge_purpose: ChallengePurpose | null;
   otp_ciphertext: Buffer | null;
   otp_expires_at: Date | null;
 }

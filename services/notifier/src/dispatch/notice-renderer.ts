@@ -74,14 +74,17 @@ export class NoticeRenderer {
     };
   }
 
-  /** The one-time code SMS: only while the code still works, and only by SMS. */
+  /**
+   * A one-time code SMS, in the template of what the code is for (fraud-watch activation or care code):
+   * only while the code still works, and only by SMS.
+   */
   private renderActivation(row: LockedDelivery, now: Date): RenderedMessage {
     if (row.channel !== 'sms') throw new UnsendableMessage('NO_TEMPLATE', 'one-time codes go by SMS only');
-    if (!row.challenge_id || !row.otp_ciphertext || !row.otp_expires_at)
+    if (!row.challenge_id || !row.challenge_purpose || !row.otp_ciphertext || !row.otp_expires_at)
       throw new UnsendableMessage('CODE_UNAVAILABLE', 'the one-time code is no longer held');
     if (row.otp_expires_at <= now)
       throw new UnsendableMessage('EXPIRED', 'the one-time code expired before it was sent');
-    const template = activationSmsTemplate(row.language);
+    const template = activationSmsTemplate(row.challenge_purpose, row.language);
     const { body } = template.render({
       operatorName: this.config.NOTIFIER_OPERATOR_NAME,
       operatorNameUr: this.config.NOTIFIER_OPERATOR_NAME_UR,

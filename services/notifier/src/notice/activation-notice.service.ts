@@ -13,12 +13,14 @@ import { WorkSignal } from '../shared/work-signal';
 import type { NoticeEntity } from './notice.entity';
 import type { ReceivedChallenge } from './notice-events.decoder';
 import { NoticeRepository } from './notice.repository';
+import { oneTimeCodeFiling } from './one-time-code-filing';
 
 export type ActivationOutcome = 'queued' | 'expired' | 'duplicate';
 
 /**
- * Records the one-time code SMS a person asked for when activating fraud-watch: an `activation`
- * notice with one SMS delivery to the number they gave, once per challenge id. It is sent by the same
+ * Records a one-time code SMS: the code a person asked for when activating fraud-watch, or the care
+ * code a helpline agent asked for to verify a caller. Either is an `activation` notice with one SMS
+ * delivery to the number given, once per challenge (or verification) id. It is sent by the same
  * scheduler and attempt protocol as every notice, at the highest priority, and is not a breach notice:
  * no quiet hours, no settle window, no enrollment wait, no incident pause. The reference code printed
  * in it is its reconciliation marker.
@@ -40,14 +42,14 @@ export class ActivationNoticeService {
   async record(challenge: ReceivedChallenge): Promise<ActivationOutcome> {
     if (challenge.requestedLanguage !== challenge.language) {
       this.logger.warn(
-        { personId: challenge.personId, language: challenge.requestedLanguage },
+        { personId: challenge.personId, purpose: challenge.purpose, language: challenge.requestedLanguage },
         'no templates in the requested language; one-time code goes in Urdu',
       );
     }
     const now = new Date();
     // A code that expired on the way (a backlog, a re-drive) would only confuse: recorded, never sent.
     const expired = challenge.expiresAt <= now;
-    const idempotencyKey = `challenge:${challenge.challengeId}`;
+    const { idempotencyKey, subjectId, description } = oneTimeCodeFiling(challenge);
     const noticeId = noticeIdOf(idempotencyKey);
     const referenceCode = referenceCodeOf(this.config.logHmacKey, noticeId);
     const recipientKey = recipientKeyOf(this.config.logHmacKey, 'msisdn', challenge.e164);
@@ -57,7 +59,7 @@ export class ActivationNoticeService {
       noticeId,
       kind: 'activation',
       idempotencyKey,
-      exposureId: challenge.enrollmentId,
+      exposureId: subjectId,
       incidentId: challenge.incidentId,
       personId: challenge.personId,
       revision: challenge.revision,
@@ -113,6 +115,7 @@ export class ActivationNoticeService {
       {
         challengeId: challenge.challengeId,
         noticeId,
+        purpose: challenge.purpose,
         enrollmentId: challenge.enrollmentId,
         otpCiphertext: expired ? null : this.sealer.seal(challenge.otp, SealedAad.oneTimeCode(challenge.challengeId)),
         expiresAt: challenge.expiresAt,
@@ -127,13 +130,16 @@ export class ActivationNoticeService {
           kind: LogEntryKind.NOTICE_QUEUED,
           channel: null,
           status: state,
-          detail: `activation one-time code for enrollment ${challenge.enrollmentId}, challenge ${challenge.challengeId}${expired ? ', expired on arrival' : ''}`,
+          detail: `${description}${expired ? ', expired on arrival' : ''}`,
         }),
       ],
     );
     if (!recorded) return 'duplicate';
     if (expired) {
-      this.logger.warn({ challengeId: challenge.challengeId }, 'one-time code expired before it could be sent');
+      this.logger.warn(
+        { challengeId: challenge.challengeId, purpose: challenge.purpose },
+        'one-time code expired before it could be sent',
+      );
       return 'expired';
     }
     this.work.raise();

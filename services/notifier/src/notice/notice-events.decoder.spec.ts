@@ -6,6 +6,7 @@ import { ContactSealer } from '../shared/contact-sealer';
 import { NotifierErrorCode } from '../shared/notifier.exception';
 import {
   activationChallengeIssued,
+  careCodeIssued,
   enrollmentCreated,
   incidentControl,
   personExposed,
@@ -164,6 +165,96 @@ describe(NoticeEventsDecoder.name, () => {
       const shortCode = code(() => sut.challenge(inbound(activationChallengeIssued({ ...base, otp: '12345' }))));
       expect(shortCode).toMatch(/^INVALID_FIELD: otp_ciphertext/);
       expect(shortCode).not.toContain('12345');
+    });
+  });
+
+  describe('care codes (care.challenges.v1)', () => {
+    const code = (run: () => unknown) => {
+      try {
+        run();
+      } catch (error) {
+        return `${(error as { code?: string }).code}: ${(error as Error).message}`;
+      }
+      return 'no error';
+    };
+    const base = { incidentId: 'INC-1', personId: 'P-1', msisdn: '0300-1234567', code: '042917' };
+    const verificationId = '6F1C1D52-7D2B-4B7E-9D0E-3F3A7C1B2A10';
+
+    it('opens the number and the care code care-api bound to the verification, with no enrollment', () => {
+      const event = careCodeIssued({ ...base, verificationId, language: ' EN ', revision: 3 });
+      expect(sut.careChallenge(inbound(event))).toEqual({
+        purpose: 'care-verification',
+        challengeId: verificationId.toLowerCase(),
+        enrollmentId: null,
+        incidentId: 'INC-1',
+        personId: 'P-1',
+        revision: 3,
+        e164: '+923001234567',
+        masked: '+92 3** *** **67',
+        otp: '042917',
+        requestedLanguage: 'en',
+        language: 'en',
+        expiresAt: expect.any(Date),
+      });
+      const urdu = sut.careChallenge(inbound(careCodeIssued({ ...base, language: 'fr' })));
+      expect([urdu.language, urdu.requestedLanguage]).toEqual(['ur', 'fr']);
+      expect(sut.careChallenge(inbound(careCodeIssued({ ...base, language: '' }))).language).toBe('ur');
+    });
+
+    it('refuses a verification id that is not a UUID, and parts that are missing or mis-keyed', () => {
+      expect(code(() => sut.careChallenge(inbound(careCodeIssued({ ...base, verificationId: 'V-1' }))))).toBe(
+        'INVALID_FIELD: verification_id must be a UUID',
+      );
+      expect(code(() => sut.careChallenge(inbound(careCodeIssued({ ...base, verificationId: '' }))))).toBe(
+        'MISSING_FIELD: verification_id is required',
+      );
+      expect(code(() => sut.careChallenge(inbound({ ...careCodeIssued(base), key: 'P-2' })))).toMatch(/^KEY_MISMATCH/);
+      expect(code(() => sut.careChallenge(inbound(careCodeIssued({ ...base, personId: '' }))))).toMatch(
+        /^MISSING_FIELD: person_id/,
+      );
+      expect(code(() => sut.careChallenge(inbound(careCodeIssued({ ...base, incidentId: '' }))))).toMatch(
+        /^MISSING_FIELD: incident_id/,
+      );
+      expect(code(() => sut.careChallenge(inbound(careCodeIssued({ ...base, revision: 0 }))))).toMatch(
+        /^MISSING_FIELD: revision/,
+      );
+      expect(code(() => sut.careChallenge(inbound(careCodeIssued({ ...base, expiresAt: null }))))).toMatch(
+        /^MISSING_FIELD: expires_at/,
+      );
+      expect(code(() => sut.careChallenge(inbound(careCodeIssued({ ...base, sealedCode: new Uint8Array() }))))).toMatch(
+        /^MISSING_FIELD: code_ciphertext/,
+      );
+      expect(code(() => sut.careChallenge(inbound({ key: 'P-1', value: Buffer.from('garbage') })))).toMatch(
+        /^MALFORMED_PAYLOAD/,
+      );
+    });
+
+    it('opens nothing sealed under another binding: no aad, another verification, or a fraud-watch challenge', () => {
+      const other = '0b7e1a52-1d2c-4e3f-8a9b-0c1d2e3f4a5b';
+      const sealedCode = [
+        testCipher.encrypt('042917'),
+        testCipher.encrypt('042917', `care-verification:${other}/code`),
+        testCipher.encrypt('042917', `challenge:${verificationId}/otp`),
+        testCipher.encrypt('042917', `care-verification:${verificationId}/msisdn`),
+      ];
+      for (const sealed of sealedCode) {
+        expect(
+          code(() => sut.careChallenge(inbound(careCodeIssued({ ...base, verificationId, sealedCode: sealed })))),
+        ).toMatch(/^UNREADABLE_ENVELOPE: code_ciphertext/);
+      }
+      const sealedMsisdn = testCipher.encrypt('+923001234567', `challenge:${verificationId}/msisdn`);
+      expect(code(() => sut.careChallenge(inbound(careCodeIssued({ ...base, verificationId, sealedMsisdn }))))).toMatch(
+        /^UNREADABLE_ENVELOPE: msisdn_ciphertext/,
+      );
+    });
+
+    it('refuses a code that is not 6 digits, or a number that is not a mobile one, without echoing either', () => {
+      for (const bad of ['12345', '1234567', '04291A', ' 042917']) {
+        const reason = code(() => sut.careChallenge(inbound(careCodeIssued({ ...base, code: bad }))));
+        expect(reason).toBe('INVALID_FIELD: code_ciphertext: not a 6-digit care code');
+      }
+      const landline = code(() => sut.careChallenge(inbound(careCodeIssued({ ...base, msisdn: '042-1234567' }))));
+      expect(landline).toBe('INVALID_FIELD: msisdn_ciphertext: not a Pakistani mobile number');
     });
   });
 });

@@ -1,8 +1,9 @@
 import { DomainException } from '@bnp/errors';
 import type { DescMessage, MessageShape } from '@bufbuild/protobuf';
-import { timestampDate } from '@bufbuild/protobuf/wkt';
+import { timestampDate, type Timestamp } from '@bufbuild/protobuf/wkt';
 import {
   ActivationChallengeIssuedSchema,
+  CareCodeIssuedSchema,
   Channel,
   ContractDecodeError,
   ControlAction,
@@ -20,7 +21,7 @@ import { maskEmail, maskMsisdn, normalizeEmail, normalizeMsisdn, redactPiiInText
 import type { ContactSealer } from '../shared/contact-sealer';
 import { UpstreamAad } from '../shared/contact-sealer';
 import { NotifierErrorCode } from '../shared/notifier.exception';
-import type { Language, NoticeChange } from '../templates/template';
+import type { ChallengePurpose, Language, NoticeChange } from '../templates/template';
 
 /** A held number to text, plain in memory only until it is re-sealed. */
 export interface ReceivedNumber {
@@ -71,10 +72,10 @@ export interface ReceivedEnrollment {
   actions: number[];
 }
 
-/** An ActivationChallengeIssued, validated, its number and one-time code open (in memory only). */
-export interface ReceivedChallenge {
+/** A one-time code message, validated, its number and code open (in memory only). */
+interface ReceivedCode {
+  /** The challenge id, or for a care code the verification id: one SMS per id. */
   challengeId: string;
-  enrollmentId: string;
   incidentId: string;
   personId: string;
   revision: number;
@@ -85,6 +86,51 @@ export interface ReceivedChallenge {
   language: Language;
   expiresAt: Date;
 }
+
+/**
+ * An ActivationChallengeIssued (fraud-guard: a person activating fraud-watch, for an enrollment) or a
+ * CareCodeIssued (care-api: a helpline agent verifying a caller, no enrollment).
+ */
+export type ReceivedChallenge =
+  | (ReceivedCode & { purpose: Extract<ChallengePurpose, 'fraud-activation'>; enrollmentId: string })
+  | (ReceivedCode & { purpose: Extract<ChallengePurpose, 'care-verification'>; enrollmentId: null });
+
+/** The parts both one-time code events carry, whatever their producer calls them. */
+interface CodeEvent {
+  id: string;
+  personId: string;
+  incidentId: string;
+  revision: number;
+  msisdnCiphertext: Uint8Array;
+  codeCiphertext: Uint8Array;
+  language: string;
+  expiresAt?: Timestamp;
+}
+
+/** How a producer names the fields of its one-time code event (for reasons) and binds its secrets. */
+interface CodeFields {
+  id: 'challenge_id' | 'verification_id';
+  code: 'otp_ciphertext' | 'code_ciphertext';
+  codeName: string;
+  msisdnAad: (id: string) => (string | undefined)[];
+  codeAad: (id: string) => (string | undefined)[];
+}
+
+const ACTIVATION_CODE: CodeFields = {
+  id: 'challenge_id',
+  code: 'otp_ciphertext',
+  codeName: 'one-time code',
+  msisdnAad: UpstreamAad.challengeMsisdn,
+  codeAad: UpstreamAad.oneTimeCode,
+};
+
+const CARE_CODE: CodeFields = {
+  id: 'verification_id',
+  code: 'code_ciphertext',
+  codeName: 'care code',
+  msisdnAad: UpstreamAad.careMsisdn,
+  codeAad: UpstreamAad.careCode,
+};
 
 export interface ReceivedControl {
   controlId: string;
@@ -229,36 +275,51 @@ export class NoticeEventsDecoder {
 
   challenge(message: InboundMessage): ReceivedChallenge {
     const event = decode(ActivationChallengeIssuedSchema, message);
+    const code = this.oneTimeCode(
+      message,
+      { ...event, id: event.challengeId, codeCiphertext: event.otpCiphertext },
+      ACTIVATION_CODE,
+    );
+    return { ...code, purpose: 'fraud-activation', enrollmentId: required(event.enrollmentId, 'enrollment_id') };
+  }
+
+  careChallenge(message: InboundMessage): ReceivedChallenge {
+    const event = decode(CareCodeIssuedSchema, message);
+    // The notification log files the code under the incident revision it was asked for.
+    if (event.revision < 1) throw new DomainException(NotifierErrorCode.MissingField, 'revision must be 1 or more');
+    const code = this.oneTimeCode(message, { ...event, id: event.verificationId }, CARE_CODE);
+    return { ...code, purpose: 'care-verification', enrollmentId: null };
+  }
+
+  /** What both one-time code events must hold; opens the number and the 6-digit code bound to the id. */
+  private oneTimeCode(message: InboundMessage, event: CodeEvent, fields: CodeFields): ReceivedCode {
     const personId = required(event.personId, 'person_id');
     if (message.key !== personId)
       throw new DomainException(NotifierErrorCode.KeyMismatch, 'the message key must be the person id');
-    const challengeId = required(event.challengeId, 'challenge_id');
-    if (!UUID.test(challengeId))
-      throw new DomainException(NotifierErrorCode.InvalidField, 'challenge_id must be a UUID');
-    const enrollmentId = required(event.enrollmentId, 'enrollment_id');
+    const id = required(event.id, fields.id);
+    if (!UUID.test(id)) throw new DomainException(NotifierErrorCode.InvalidField, `${fields.id} must be a UUID`);
     const incidentId = required(event.incidentId, 'incident_id');
     if (event.msisdnCiphertext.length === 0)
       throw new DomainException(NotifierErrorCode.MissingField, 'msisdn_ciphertext is required');
-    if (event.otpCiphertext.length === 0)
-      throw new DomainException(NotifierErrorCode.MissingField, 'otp_ciphertext is required');
+    if (event.codeCiphertext.length === 0)
+      throw new DomainException(NotifierErrorCode.MissingField, `${fields.code} is required`);
     if (!event.expiresAt) throw new DomainException(NotifierErrorCode.MissingField, 'expires_at is required');
     let e164: string;
     try {
       e164 = normalizeMsisdn(
-        this.sealer.openUpstream(event.msisdnCiphertext, UpstreamAad.challengeMsisdn(challengeId), 'msisdn_ciphertext'),
+        this.sealer.openUpstream(event.msisdnCiphertext, fields.msisdnAad(id), 'msisdn_ciphertext'),
       );
     } catch (error) {
       if (DomainException.is(error, NotifierErrorCode)) throw error;
       throw new DomainException(NotifierErrorCode.InvalidField, 'msisdn_ciphertext: not a Pakistani mobile number');
     }
-    const otp = this.sealer.openUpstream(event.otpCiphertext, UpstreamAad.oneTimeCode(challengeId), 'otp_ciphertext');
+    const otp = this.sealer.openUpstream(event.codeCiphertext, fields.codeAad(id), fields.code);
     // Never echoed: a reason must not carry the secret.
     if (!/^\d{6}$/.test(otp))
-      throw new DomainException(NotifierErrorCode.InvalidField, 'otp_ciphertext: not a 6-digit one-time code');
+      throw new DomainException(NotifierErrorCode.InvalidField, `${fields.code}: not a 6-digit ${fields.codeName}`);
     const requested = event.language.trim().toLowerCase();
     return {
-      challengeId: challengeId.toLowerCase(),
-      enrollmentId,
+      challengeId: id.toLowerCase(),
       incidentId,
       personId,
       revision: event.revision,

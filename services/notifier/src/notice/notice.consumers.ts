@@ -39,6 +39,11 @@ export class NoticeConsumers {
     return this.activations.record(this.decoder.challenge(message));
   }
 
+  @EventPattern(Topics.careChallenges)
+  careChallenge(@Payload() message: InboundMessage): Promise<ActivationOutcome> {
+    return this.activations.record(this.decoder.careChallenge(message));
+  }
+
   @EventPattern(Topics.incidentControl)
   control(@Payload() message: InboundMessage): Promise<'applied' | 'stale'> {
     return this.controls.record(this.decoder.control(message));

@@ -95,9 +95,16 @@ export class NoticeTransaction {
 
   async insertActivationChallenge(challenge: Omit<ActivationChallengeEntity, 'receivedAt' | 'notice'>): Promise<void> {
     await this.manager.query(
-      `INSERT INTO "notify"."activation_challenges" ("challenge_id", "notice_id", "enrollment_id", "otp_ciphertext", "expires_at")
-       VALUES ($1, $2, $3, $4, $5)`,
-      [challenge.challengeId, challenge.noticeId, challenge.enrollmentId, challenge.otpCiphertext, challenge.expiresAt],
+      `INSERT INTO "notify"."activation_challenges" ("challenge_id", "notice_id", "purpose", "enrollment_id", "otp_ciphertext", "expires_at")
+       VALUES ($1, $2, $3, $4, $5, $6)`,
+      [
+        challenge.challengeId,
+        challenge.noticeId,
+        challenge.purpose,
+        challenge.enrollmentId,
+        challenge.otpCiphertext,
+        challenge.expiresAt,
+      ],
     );
   }
 

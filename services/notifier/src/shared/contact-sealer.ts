@@ -61,4 +61,7 @@ export const UpstreamAad = {
   /** fraud-guard binds both secrets of an ActivationChallengeIssued to the challenge; nothing else opens. */
   challengeMsisdn: (challengeId: string): (string | undefined)[] => [`challenge:${challengeId}/msisdn`],
   oneTimeCode: (challengeId: string): (string | undefined)[] => [`challenge:${challengeId}/otp`],
+  /** care-api binds both secrets of a CareCodeIssued to the caller verification; nothing else opens. */
+  careMsisdn: (verificationId: string): (string | undefined)[] => [`care-verification:${verificationId}/msisdn`],
+  careCode: (verificationId: string): (string | undefined)[] => [`care-verification:${verificationId}/code`],
 };

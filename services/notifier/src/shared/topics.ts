@@ -5,6 +5,7 @@ export interface NotifierTopics {
   exposure: string;
   fraudEnrollments: string;
   fraudChallenges: string;
+  careChallenges: string;
   incidentControl: string;
   notificationLog: string;
   regulatorReports: string;
@@ -17,6 +18,7 @@ export function notifierTopics(prefix: string): NotifierTopics {
     exposure: `${prefix}${Topics.exposure}`,
     fraudEnrollments: `${prefix}${Topics.fraudEnrollments}`,
     fraudChallenges: `${prefix}${Topics.fraudChallenges}`,
+    careChallenges: `${prefix}${Topics.careChallenges}`,
     incidentControl: `${prefix}${Topics.incidentControl}`,
     notificationLog: `${prefix}${Topics.notificationLog}`,
     regulatorReports: `${prefix}${Topics.regulatorReports}`,

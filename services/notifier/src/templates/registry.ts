@@ -1,9 +1,10 @@
 import { correctionEmailEn, noticeEmailEn, protectionEmailEn } from './email.en';
 import { correctionEmailUr, noticeEmailUr, protectionEmailUr } from './email.ur';
-import { activationSmsEn, correctionSmsEn, noticeSmsEn, protectionSmsEn } from './sms.en';
-import { activationSmsUr, correctionSmsUr, noticeSmsUr, protectionSmsUr } from './sms.ur';
+import { activationSmsEn, careCodeSmsEn, correctionSmsEn, noticeSmsEn, protectionSmsEn } from './sms.en';
+import { activationSmsUr, careCodeSmsUr, correctionSmsUr, noticeSmsUr, protectionSmsUr } from './sms.ur';
 import type {
   ActivationSmsTemplate,
+  ChallengePurpose,
   EmailTemplate,
   Language,
   NoticeTemplate,
@@ -50,13 +51,17 @@ export function allTemplates(): NoticeTemplate[] {
   ]);
 }
 
-const ACTIVATION_SMS: Record<Language, ActivationSmsTemplate> = { en: activationSmsEn, ur: activationSmsUr };
+const ONE_TIME_CODE_SMS: Record<ChallengePurpose, Record<Language, ActivationSmsTemplate>> = {
+  'fraud-activation': { en: activationSmsEn, ur: activationSmsUr },
+  'care-verification': { en: careCodeSmsEn, ur: careCodeSmsUr },
+};
 
-/** The one-time code SMS in the person's language. */
-export function activationSmsTemplate(language: Language): ActivationSmsTemplate {
-  return ACTIVATION_SMS[language];
+/** The one-time code SMS for what the code is for, in the person's language. */
+export function activationSmsTemplate(purpose: ChallengePurpose, language: Language): ActivationSmsTemplate {
+  return ONE_TIME_CODE_SMS[purpose][language];
 }
 
+/** Every one-time code template (fraud-watch activation and care codes), for the template spec. */
 export function activationTemplates(): ActivationSmsTemplate[] {
-  return Object.values(ACTIVATION_SMS);
+  return Object.values(ONE_TIME_CODE_SMS).flatMap((byLanguage) => Object.values(byLanguage));
 }

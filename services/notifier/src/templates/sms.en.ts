@@ -107,3 +107,19 @@ export const activationSmsEn: ActivationSmsTemplate = {
     body: `${context.oneTimeCode} is your ${context.operatorName} fraud-watch code. It expires at ${formatTime(context.expiresAt)}. Never share it with anyone, not even our staff. Ref ${context.referenceCode}`,
   }),
 };
+
+// The care code a helpline agent asked for to verify a caller: one segment, the code first. The caller
+// reads it back to the agent, so unlike the fraud-watch code it is said aloud, but only to us and only
+// on a call the person made: a fraudster who calls them pretending to be us must not get it.
+export const careCodeSmsEn: ActivationSmsTemplate = {
+  id: 'care-code.sms.en',
+  version: '2026-12-08.1',
+  purpose: 'care-code',
+  channel: 'sms',
+  language: 'en',
+  tier: null,
+  maxSegments: 1,
+  render: (context) => ({
+    body: `${context.oneTimeCode} is your ${context.operatorName} care code. Read it to our helpline agent only on a call you made to us. It expires at ${formatTime(context.expiresAt)}. Ref ${context.referenceCode}`,
+  }),
+};

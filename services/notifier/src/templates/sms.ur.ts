@@ -107,3 +107,18 @@ export const activationSmsUr: ActivationSmsTemplate = {
     body: `${context.operatorNameUr} فراڈ نگرانی کوڈ ${context.oneTimeCode}۔ ${formatTime(context.expiresAt)} تک کارآمد۔ کسی کو نہ بتائیں، ہمارے عملے کو بھی نہیں۔ حوالہ ${context.referenceCode}`,
   }),
 };
+
+// The care code in Urdu (UCS-2, 67 characters a part when split): the code, that it is told only to our
+// helpline agent on a call the person made to us themselves (see sms.en.ts), and its expiry.
+export const careCodeSmsUr: ActivationSmsTemplate = {
+  id: 'care-code.sms.ur',
+  version: '2026-12-08.1',
+  purpose: 'care-code',
+  channel: 'sms',
+  language: 'ur',
+  tier: null,
+  maxSegments: 2,
+  render: (context) => ({
+    body: `${context.operatorNameUr} کیئر کوڈ ${context.oneTimeCode}۔ یہ صرف ہمیں خود کی گئی کال پر ہمارے ہیلپ لائن ایجنٹ کو بتائیں۔ ${formatTime(context.expiresAt)} تک کارآمد۔ حوالہ ${context.referenceCode}`,
+  }),
+};

@@ -5,6 +5,11 @@ export type TierName = 'critical' | 'high' | 'medium' | 'low';
 /** What the message is: the notice itself, a correction (retraction), or the protection details that were owed. */
 export type Purpose = 'notice' | 'correction' | 'protection';
 export type NoticeChange = 'new' | 'widened' | 'retracted';
+/**
+ * Who asked for a one-time code SMS: fraud-guard, for a person activating fraud-watch, or care-api, for a
+ * helpline agent verifying a caller (who reads the care code back). Same delivery, different words.
+ */
+export type ChallengePurpose = 'fraud-activation' | 'care-verification';
 
 /** Everything a template may say. Plain contact data never appears here: numbers are masked. */
 export interface NoticeContext {
@@ -46,8 +51,9 @@ export interface RegulatorReportStatus {
 }
 
 /**
- * What the activation one-time code SMS may say. Not a breach notice: no categories, no tier. The
- * reference code is printed so the reconciler can find the message in the provider's list.
+ * What a one-time code SMS (fraud-watch activation, care code) may say. Not a breach notice: no
+ * categories, no tier. The reference code is printed so the reconciler can find the message in the
+ * provider's list.
  */
 export interface ActivationContext {
   operatorName: string;
@@ -85,11 +91,12 @@ export interface SmsTemplate extends TemplateBase {
   render(context: NoticeContext): SmsContent;
 }
 
-/** The one-time code SMS: transactional, per language only, never by email. */
+/** A one-time code SMS: transactional, per purpose and language only, never by email. */
 export interface ActivationSmsTemplate {
   id: string;
   version: string;
-  purpose: 'activation';
+  /** activation: the fraud-watch activation code; care-code: the code a caller reads back to the helpline. */
+  purpose: 'activation' | 'care-code';
   channel: 'sms';
   language: Language;
   tier: null;

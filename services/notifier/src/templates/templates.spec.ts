@@ -212,7 +212,7 @@ describe('notice templates', () => {
   });
 });
 
-describe('activation one-time code templates', () => {
+describe('one-time code templates (fraud-watch activation, care code)', () => {
   const context = (overrides: Partial<ActivationContext> = {}): ActivationContext => ({
     operatorName: 'Baltik',
     operatorNameUr: 'بالٹک',
@@ -223,16 +223,20 @@ describe('activation one-time code templates', () => {
     ...overrides,
   });
 
-  it('has one versioned template per language', () => {
-    expect(activationTemplates().map((template) => [template.id, template.language])).toEqual([
-      ['activation.sms.en', 'en'],
-      ['activation.sms.ur', 'ur'],
+  it('has one versioned template per purpose and language', () => {
+    expect(activationTemplates().map((template) => [template.id, template.purpose, template.language])).toEqual([
+      ['activation.sms.en', 'activation', 'en'],
+      ['activation.sms.ur', 'activation', 'ur'],
+      ['care-code.sms.en', 'care-code', 'en'],
+      ['care-code.sms.ur', 'care-code', 'ur'],
     ]);
     for (const template of activationTemplates()) expect(template.version).toMatch(/^\d{4}-\d{2}-\d{2}\.\d+$/);
+    expect(activationSmsTemplate('care-verification', 'ur').id).toBe('care-code.sms.ur');
+    expect(activationSmsTemplate('fraud-activation', 'en').id).toBe('activation.sms.en');
   });
 
   it.each(activationTemplates().map((template) => [template.id, template] as const))(
-    '%s says the code, when it expires and never to share it, within its segment cap, with no link',
+    '%s says the code and when it expires, within its segment cap, with no link',
     (_id, template) => {
       const { body } = template.render(context());
       const { segments, encoding } = countSegments(body);
@@ -247,13 +251,36 @@ describe('activation one-time code templates', () => {
   );
 
   it('keeps the English code SMS to one segment and the Urdu one to two, and says never to share it', () => {
-    const english = activationSmsTemplate('en').render(context()).body;
+    const english = activationSmsTemplate('fraud-activation', 'en').render(context()).body;
     expect(countSegments(english).segments).toBe(1);
     expect(english).toMatch(/expires at 14:05/);
     expect(english).toMatch(/never share it/i);
-    const urdu = activationSmsTemplate('ur').render(context()).body;
+    const urdu = activationSmsTemplate('fraud-activation', 'ur').render(context()).body;
     expect(urdu).toMatch(/[\u0600-\u06FF]/);
     expect(urdu).toContain('کسی کو نہ بتائیں');
     expect(countSegments(urdu).segments).toBeLessThanOrEqual(2);
+  });
+
+  it('tells a caller to read the care code only to our agent on a call they made, never calling it a fraud-watch code', () => {
+    const english = activationSmsTemplate('care-verification', 'en').render(context()).body;
+    expect(english).toBe(
+      '042917 is your Baltik care code. Read it to our helpline agent only on a call you made to us. It expires at 14:05. Ref ZZZZZ-ZZZZZ',
+    );
+    expect(countSegments(english).segments).toBe(1);
+    const urdu = activationSmsTemplate('care-verification', 'ur').render(context()).body;
+    expect(urdu).toMatch(/^بالٹک کیئر کوڈ 042917۔/);
+    expect(urdu).toContain('ہیلپ لائن ایجنٹ کو بتائیں');
+    expect(urdu).toContain('خود کی گئی کال');
+    expect(urdu).toContain('14:05 تک');
+    expect(urdu).not.toContain('فراڈ نگرانی');
+    expect(countSegments(urdu).segments).toBeLessThanOrEqual(2);
+  });
+
+  it('keeps the care code SMS within its cap for a longer operator name', () => {
+    const longer = context({ operatorName: 'Baltik Telecom', operatorNameUr: 'بالٹک ٹیلی کام' });
+    for (const language of ['en', 'ur'] as const) {
+      const template = activationSmsTemplate('care-verification', language);
+      expect(countSegments(template.render(longer).body).segments).toBeLessThanOrEqual(template.maxSegments);
+    }
   });
 });

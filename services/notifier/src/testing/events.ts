@@ -1,12 +1,13 @@
-// Test and benchmark data: PersonExposed, EnrollmentCreated, ActivationChallengeIssued and IncidentControl
-// events as the exposure service, fraud-guard and the incident console would publish them, contact points sealed
-// with the fixed test keys. Never use these keys anywhere else.
+// Test and benchmark data: PersonExposed, EnrollmentCreated, ActivationChallengeIssued, CareCodeIssued and
+// IncidentControl events as the exposure service, fraud-guard, care-api and the incident console would publish
+// them, contact points sealed with the fixed test keys. Never use these keys anywhere else.
 import { randomUUID } from 'node:crypto';
 import { toBinary } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { create } from '@bufbuild/protobuf';
 import {
   ActivationChallengeIssuedSchema,
+  CareCodeIssuedSchema,
   RegulatorReportFiledSchema,
   ReportKind,
   AttackVector,
@@ -171,6 +172,40 @@ export function activationChallengeIssued(init: ChallengeInit) {
     revision: 1,
   });
   return { key: init.personId, value: Buffer.from(toBinary(ActivationChallengeIssuedSchema, event)), challengeId };
+}
+
+export interface CareCodeInit {
+  incidentId: string;
+  personId: string;
+  msisdn: string;
+  code: string;
+  verificationId?: string;
+  revision?: number;
+  language?: string;
+  /** Null leaves it out (for malformed events). */
+  expiresAt?: Date | null;
+  /** Overrides what is sealed as the number or the code (for malformed events). */
+  sealedMsisdn?: Uint8Array;
+  sealedCode?: Uint8Array;
+}
+
+/** A CareCodeIssued as care-api writes it: number and code sealed, bound to the caller verification. */
+export function careCodeIssued(init: CareCodeInit) {
+  const verificationId = init.verificationId ?? randomUUID();
+  const event = create(CareCodeIssuedSchema, {
+    verificationId,
+    personId: init.personId,
+    incidentId: init.incidentId,
+    revision: init.revision ?? 1,
+    msisdnCiphertext:
+      init.sealedMsisdn ?? testCipher.encrypt(init.msisdn, `care-verification:${verificationId}/msisdn`),
+    msisdnMasked: maskMsisdn(init.msisdn),
+    codeCiphertext: init.sealedCode ?? testCipher.encrypt(init.code, `care-verification:${verificationId}/code`),
+    language: init.language ?? 'ur',
+    expiresAt:
+      init.expiresAt === null ? undefined : timestampFromDate(init.expiresAt ?? new Date(Date.now() + 10 * 60_000)),
+  });
+  return { key: init.personId, value: Buffer.from(toBinary(CareCodeIssuedSchema, event)), verificationId };
 }
 
 export function incidentControl(incidentId: string, action: ControlAction, decidedAt = new Date()) {

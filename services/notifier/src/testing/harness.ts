@@ -210,6 +210,7 @@ export class NotifierHarness {
         this.topics.exposure,
         this.topics.fraudEnrollments,
         this.topics.fraudChallenges,
+        this.topics.careChallenges,
         this.topics.incidentControl,
         this.topics.notificationLog,
         this.topics.regulatorReports,
