@@ -291,6 +291,8 @@ export const EXPECTED: Record<string, Expected> = {
   'care-api POST /people/:personId/verifications': careStaff(400),
   'care-api POST /people/:personId/verifications/:verificationId/confirm': careStaff(400),
   'care-api GET /people/:personId/verifications/:verificationId': careStaff(400),
+  // An action for a verified caller: the matrix cites no verification (400).
+  'care-api POST /people/:personId/enrollments/:enrollmentId/opt-out': careStaff(400),
   'care-api GET /incidents/:incidentId/board': {
     ...refusedTokens,
     'care-agent': 403,

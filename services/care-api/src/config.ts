@@ -25,6 +25,8 @@ export const careConfigShape = {
   // The owning services' narrow internal APIs: the directory lookup (exposure) and reference codes (notifier).
   EXPOSURE_URL: z.string().url().default('http://127.0.0.1:3002'),
   NOTIFIER_URL: z.string().url().default('http://127.0.0.1:3003'),
+  // fraud-guard, which owns enrollments: a verified caller's opt-out goes there with the agent's token.
+  FRAUD_GUARD_URL: z.string().url().default('http://127.0.0.1:3004'),
   CARE_UPSTREAM_TIMEOUT_MS: env.int(5000, 100, 60000),
   // The console (services/care-web, built by `vite build`): served from this directory, also on its own port,
   // which is the one the IdP's care-web client redirects to (0: not at all).

@@ -44,7 +44,13 @@ describe('care console', () => {
     await owners.start();
     kafka = new KafkaTestClient();
     const config = loadCareConfig(
-      testEnv({ CARE_CONSUMER_GROUP: GROUP, EXPOSURE_URL: owners.url, NOTIFIER_URL: owners.url, CARE_WEB_DIST: DIST }),
+      testEnv({
+        CARE_CONSUMER_GROUP: GROUP,
+        EXPOSURE_URL: owners.url,
+        NOTIFIER_URL: owners.url,
+        FRAUD_GUARD_URL: owners.url,
+        CARE_WEB_DIST: DIST,
+      }),
     );
     await startGroupAtEnd(kafka.kafka, GROUP, CARE_FEED_TOPICS);
     care = await createCareApp(config, createLogger('care-api', config.LOG_LEVEL));

@@ -19,7 +19,8 @@ export interface NoticeReference {
 
 /**
  * The narrow internal APIs of the services that own what care needs and no event carries: the exposure
- * service's directory lookup (by blind index) and the notifier's reference codes. The agent's own bearer
+ * service's directory lookup (by blind index) and the notifier's reference codes; and fraud-guard's opt-out,
+ * the one change care asks of an owner. The agent's own bearer
  * token is relayed, so the owning service checks and audits the same person. An outage is a 503, never
  * "unknown number".
  */
@@ -46,12 +47,27 @@ export class OwningServicesClient {
     );
   }
 
+  /** fraud-guard's opt-out of an enrollment, as the agent, with their reason (null: no such enrollment). */
+  async optOut(enrollmentId: string, authorization: string, reason: string): Promise<Record<string, unknown> | null> {
+    return this.call<Record<string, unknown>>(
+      `${this.config.FRAUD_GUARD_URL}/enrollments/${encodeURIComponent(enrollmentId)}/opt-out`,
+      { method: 'POST', headers: { 'x-access-reason': reason } },
+      authorization,
+      'fraud-guard',
+    );
+  }
+
   private async call<T>(url: string, init: RequestInit, authorization: string, who: string): Promise<T | null> {
     let response: Response;
     try {
       response = await fetch(url, {
         ...init,
-        headers: { authorization, 'content-type': 'application/json', accept: 'application/json' },
+        headers: {
+          ...(init.headers as Record<string, string> | undefined),
+          authorization,
+          'content-type': 'application/json',
+          accept: 'application/json',
+        },
         signal: AbortSignal.timeout(this.config.CARE_UPSTREAM_TIMEOUT_MS),
       });
     } catch (error) {

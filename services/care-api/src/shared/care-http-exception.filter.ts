@@ -20,7 +20,10 @@ export function statusOf(code: CareErrorCode): HttpStatus {
     case CareErrorCode.NothingToReveal:
     case CareErrorCode.NumberNotHeld:
     case CareErrorCode.VerificationNotFound:
+    case CareErrorCode.EnrollmentNotFound:
       return HttpStatus.NOT_FOUND;
+    case CareErrorCode.CallerNotVerified:
+      return HttpStatus.CONFLICT;
     case CareErrorCode.CodeIncorrect:
       return HttpStatus.UNPROCESSABLE_ENTITY;
     case CareErrorCode.CodeExpired:

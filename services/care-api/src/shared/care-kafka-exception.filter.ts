@@ -24,6 +24,8 @@ export class CareKafkaExceptionFilter extends KafkaExceptionFilter {
       case CareErrorCode.CodeIncorrect:
       case CareErrorCode.CodeExpired:
       case CareErrorCode.TooManyAttempts:
+      case CareErrorCode.CallerNotVerified:
+      case CareErrorCode.EnrollmentNotFound:
         return MessageFailure.deadLetter(exception.code, exception.message, exception);
     }
   }

@@ -15,6 +15,9 @@ export enum CareErrorCode {
   CodeExpired = 'CODE_EXPIRED',
   /** Too many wrong readings of one code, or too many codes for one person this hour (Retry-After). */
   TooManyAttempts = 'TOO_MANY_ATTEMPTS',
+  /** An action cited no successful verification of this caller during this call. */
+  CallerNotVerified = 'CALLER_NOT_VERIFIED',
+  EnrollmentNotFound = 'ENROLLMENT_NOT_FOUND',
   /** The owning service (exposure, notifier) did not answer: an outage, never the caller's fault. */
   UpstreamUnavailable = 'UPSTREAM_UNAVAILABLE',
 }

@@ -26,6 +26,7 @@ export async function startCare(owners: OwnersContract, group: string, collect: 
       CARE_RETRY_DELAYS_MS: '300',
       EXPOSURE_URL: owners.url,
       NOTIFIER_URL: owners.url,
+      FRAUD_GUARD_URL: owners.url,
     }),
   );
   await startGroupAtEnd(kafka.kafka, group, CARE_FEED_TOPICS);

@@ -35,13 +35,13 @@ export const newMsisdn = () => `+92321${String((counter = (counter + 7919) % 10_
 export const national = (e164: string) => `0${e164.slice(3, 6)}-${e164.slice(6)}`;
 
 /**
- * The exposure service's directory lookup and the notifier's reference lookup, as their contracts say
- * (services/exposure/src/directory, services/notifier/src/notice/notice-reference.controller.ts; each has
- * its own spec): who holds a blind index today. It records what care sent, to prove no plain value travels.
+ * The exposure service's directory lookup, the notifier's reference lookup and fraud-guard's opt-out, as
+ * their contracts say (services/exposure/src/directory, services/notifier/src/notice/notice-reference.controller.ts,
+ * services/fraud-guard/src/enrollment/enrollment.controller.ts; each has its own spec): who holds a blind index today. It records what care sent, to prove no plain value travels.
  */
 export class OwnersContract {
   readonly holders = new Map<string, { personId: string; numbers: { subscriberId: string; msisdnMasked: string }[] }>();
-  readonly received: { path: string; authorization: string; body: string }[] = [];
+  readonly received: { path: string; authorization: string; reason: string; body: string }[] = [];
   private server!: Server;
   url = '';
 
@@ -50,7 +50,17 @@ export class OwnersContract {
       let body = '';
       req.on('data', (chunk: Buffer) => (body += chunk.toString()));
       req.on('end', () => {
-        this.received.push({ path: req.url ?? '', authorization: req.headers.authorization ?? '', body });
+        const reason = String(req.headers['x-access-reason'] ?? '');
+        this.received.push({ path: req.url ?? '', authorization: req.headers.authorization ?? '', reason, body });
+        const optOut = /^\/enrollments\/([^/]+)\/opt-out$/.exec(req.url ?? '');
+        if (optOut && req.method === 'POST') {
+          // fraud-guard's answer (services/fraud-guard/src/enrollment, EnrollmentView), for staff with a reason.
+          res.writeHead(reason ? 200 : 400, { 'content-type': 'application/json' });
+          res.end(
+            JSON.stringify({ enrollmentId: optOut[1], status: 'opted_out', optedOutAt: new Date().toISOString() }),
+          );
+          return;
+        }
         if (req.url === '/directory/lookup') {
           const { blindIndex } = JSON.parse(body) as { blindIndex: string };
           const holder = this.holders.get(blindIndex);
@@ -108,7 +118,7 @@ export function exposedPerson(owners: OwnersContract) {
     personId,
     numbers: [{ subscriberId, msisdnMasked: maskMsisdn(held) }],
   });
-  return { personId, incidentId, held, recycled, subscriberId, event };
+  return { personId, incidentId, held, recycled, subscriberId, enrollmentId: randomUUID(), event };
 }
 
 export type ExposedPerson = ReturnType<typeof exposedPerson>;
@@ -154,7 +164,7 @@ export async function fed(kafka: KafkaTestClient, db: Client, person: ExposedPer
       key: person.personId,
       value: Buffer.from(
         encodeMessage(EnrollmentCreatedSchema, {
-          enrollmentId: randomUUID(),
+          enrollmentId: person.enrollmentId,
           incidentId: person.incidentId,
           personId: person.personId,
           exposureIdempotencyKey: person.event.idempotencyKey,

@@ -118,4 +118,30 @@ describe('caller verification (care code by SMS, read back to the agent)', () =>
     const { rows } = await db.query(`SELECT 1 FROM "care"."verifications" WHERE "person_id" = $1`, [person.personId]);
     expect(rows).toHaveLength(3);
   });
+
+  it('opts a verified caller out through fraud-guard, as the agent, citing the verification; never an unverified one', async () => {
+    const person = exposedPerson(owners);
+    await fed(kafka, db, person);
+    const { verificationId } = (await sendCode(person).expect(201)).body as { verificationId: string };
+    const optOut = (enrollmentId = person.enrollmentId) =>
+      call('post', `/people/${person.personId}/enrollments/${enrollmentId}/opt-out`).send({ verificationId });
+    const optOutCalls = () => owners.received.filter((r) => r.path === `/enrollments/${person.enrollmentId}/opt-out`);
+
+    await optOut()
+      .expect(409)
+      .expect((res) => expect(res.body).toMatchObject({ code: 'CALLER_NOT_VERIFIED' }));
+    expect(optOutCalls()).toHaveLength(0);
+
+    const { code } = await textedCode(verificationId);
+    await call('post', `/people/${person.personId}/verifications/${verificationId}/confirm`).send({ code }).expect(200);
+    await optOut(randomUUID()).expect(404); // not this person's enrollment: fraud-guard is never asked
+    const done = await optOut().expect(200);
+    expect(done.body).toMatchObject({ enrollmentId: person.enrollmentId, status: 'opted_out' });
+    expect(optOutCalls()).toEqual([
+      expect.objectContaining({
+        authorization: `Bearer ${carol}`,
+        reason: `caller asks whether the breach SMS is real (caller verified: ${verificationId})`,
+      }),
+    ]);
+  });
 });
