@@ -131,6 +131,14 @@ describe('care console', () => {
       [person.personId],
     );
     expect(verified).toHaveLength(1);
+    // The verified caller asks to leave fraud-watch: fraud-guard is asked, citing the verification.
+    await page.getByRole('button', { name: 'Opt out (verified caller)' }).click();
+    await page.getByTestId('enrollment-state').getByText('opted_out').waitFor();
+    expect(owners.received.filter((r) => r.path === `/enrollments/${person.enrollmentId}/opt-out`)).toEqual([
+      expect.objectContaining({
+        reason: expect.stringMatching(/^inbound call: did I get the SMS\? \(caller verified: /),
+      }),
+    ]);
     await page.screenshot({ path: resolve(DOCS, 'care-person-view.png'), fullPage: true });
 
     await page.getByLabel('Language').selectOption('ur');

@@ -36,6 +36,8 @@ export function PersonPage(props: { session: Session; personId: string; reason: 
   const [view, setView] = useState<PersonView | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [revealed, setRevealed] = useState<Record<string, string>>({});
+  const [verificationId, setVerificationId] = useState<string | null>(null);
+  const [optedOut, setOptedOut] = useState<Record<string, string>>({});
 
   useEffect(() => {
     api<PersonView>(props.session, `/people/${encodeURIComponent(props.personId)}`, {
@@ -60,6 +62,20 @@ export function PersonPage(props: { session: Session; personId: string; reason: 
     }
   };
 
+  const optOut = async (enrollmentId: string) => {
+    if (!verificationId) return;
+    try {
+      const done = await api<{ status: string }>(
+        props.session,
+        `/people/${encodeURIComponent(props.personId)}/enrollments/${encodeURIComponent(enrollmentId)}/opt-out`,
+        { method: 'POST', body: { verificationId }, reason: props.reason || 'console' },
+      );
+      setOptedOut((current) => ({ ...current, [enrollmentId]: done.status }));
+    } catch (failure) {
+      setError((failure as Error).message);
+    }
+  };
+
   if (error) {
     return (
       <p role="alert" className="error">
@@ -79,6 +95,7 @@ export function PersonPage(props: { session: Session; personId: string; reason: 
         personId={view.personId}
         reason={props.reason}
         heldNumbers={heldNumbers(view)}
+        onVerified={setVerificationId}
       />
       <h3>{t('person.incidents')}</h3>
       {view.incidents.map((incident) => (
@@ -145,8 +162,17 @@ export function PersonPage(props: { session: Session; personId: string; reason: 
       <ul>
         {view.enrollments.map((enrollment) => (
           <li key={enrollment.enrollmentId}>
-            {t('person.state')}: <strong data-testid="enrollment-state">{enrollment.state}</strong>
+            {t('person.state')}:{' '}
+            <strong data-testid="enrollment-state">{optedOut[enrollment.enrollmentId] ?? enrollment.state}</strong>
             {enrollment.enrollBy && ` · ${t('person.enrollBy')}: ${new Date(enrollment.enrollBy).toLocaleDateString()}`}
+            {verificationId && !optedOut[enrollment.enrollmentId] && (
+              <>
+                {' '}
+                <button type="button" onClick={() => void optOut(enrollment.enrollmentId)}>
+                  {t('person.optOut')}
+                </button>
+              </>
+            )}
           </li>
         ))}
       </ul>

@@ -20,6 +20,8 @@ export function VerifyCaller(props: {
   personId: string;
   reason: string;
   heldNumbers: { subscriberId: string; msisdnMasked: string }[];
+  /** Told once the caller read the code back: actions cite this verification. */
+  onVerified: (verificationId: string) => void;
 }) {
   const { t } = useI18n();
   const [subscriberId, setSubscriberId] = useState(props.heldNumbers[0]?.subscriberId ?? '');
@@ -44,13 +46,13 @@ export function VerifyCaller(props: {
     if (!verification) return;
     setError(null);
     try {
-      setVerification(
-        await api<Verification>(props.session, `${base}/${verification.verificationId}/confirm`, {
-          method: 'POST',
-          body: { code },
-          reason,
-        }),
-      );
+      const checked = await api<Verification>(props.session, `${base}/${verification.verificationId}/confirm`, {
+        method: 'POST',
+        body: { code },
+        reason,
+      });
+      setVerification(checked);
+      if (checked.verified) props.onVerified(checked.verificationId);
     } catch (failure) {
       setError((failure as Error).message);
     }
