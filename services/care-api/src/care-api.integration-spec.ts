@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { Client } from 'pg';
 import request from 'supertest';
-import { Topics } from '@bnp/contracts';
+import { LogEntryKind, Topics } from '@bnp/contracts';
 import { FailureHeaders, deadLetterTopic } from '@bnp/messaging';
 import { maskMsisdn } from '@bnp/pii';
 import { type KafkaTestClient, keycloakToken, waitFor } from '@bnp/testing';
 import { startCare } from './testing/care-app';
-import { OwnersContract, exposedPerson, fed, indexer, national, newMsisdn } from './testing/care-fixtures';
+import { OwnersContract, exposedPerson, fed, indexer, logEntry, national, newMsisdn } from './testing/care-fixtures';
 
 const GROUP = `care-api-it-${randomUUID().slice(0, 8)}`;
 
@@ -146,6 +146,21 @@ describe('care-api', () => {
   it('shows supervisors the board with the unreachable person; agents may not see it', async () => {
     const person = exposedPerson(owners);
     await fed(kafka, db, person);
+    // A care code delivered to them since says their phone works, not that the notice reached them.
+    await kafka.send(Topics.notificationLog, [
+      logEntry(person, LogEntryKind.STATUS_CHANGED, 'delivered', {
+        subjectId: 'care-code',
+        templateId: 'care-code.sms.ur',
+        at: 4,
+      }),
+    ]);
+    await waitFor(async () => {
+      const { rows } = await db.query(
+        `SELECT 1 FROM "care"."log_entries" WHERE "person_id" = $1 AND "template_id" = 'care-code.sms.ur'`,
+        [person.personId],
+      );
+      return rows.length === 1;
+    }, 'the care code delivery in the read model');
     await http().get(`/incidents/${person.incidentId}/board`).set('authorization', `Bearer ${carol}`).expect(403);
     const { body } = await http()
       .get(`/incidents/${person.incidentId}/board`)

@@ -11,7 +11,8 @@ export interface TierCounts {
 }
 
 // One row per person of the incident at their latest revision, with where their notices stand. Reached: an SMS
-// delivered, an email sent, or a notice given by phone; unreachable: the notifier gave up on every channel.
+// delivered, an email sent, or a notice given by phone (never a one-time code: see isOneTimeCodeTemplate);
+// unreachable: the notifier gave up on every channel.
 const PEOPLE_SQL = `
   WITH people AS (
     SELECT DISTINCT ON ("person_id") "person_id", "tier", "dry_run", "change"
@@ -19,9 +20,11 @@ const PEOPLE_SQL = `
     ORDER BY "person_id", "revision" DESC
   ), reach AS (
     SELECT "person_id",
-           bool_or("status" = 'phone_notice'
+           bool_or(("status" = 'phone_notice'
                    OR ("channel" = ${LogChannel.SMS} AND "status" IN ('delivered', 'read'))
-                   OR ("channel" = ${LogChannel.EMAIL} AND "status" IN ('sent', 'accepted', 'delivered'))) AS "reached",
+                   OR ("channel" = ${LogChannel.EMAIL} AND "status" IN ('sent', 'accepted', 'delivered')))
+                   -- a one-time code (activation, care code) delivered is not the notice delivered
+                   AND "template_id" !~ '^(activation|care-code)[.]') AS "reached",
            bool_or("kind" = ${LogEntryKind.UNREACHABLE}) AS "gave_up"
     FROM "care"."log_entries"
     WHERE "incident_id" = $1 AND "kind" IN (${LogEntryKind.NOTICE_QUEUED}, ${LogEntryKind.DELIVERY_ATTEMPT},

@@ -72,6 +72,12 @@ describe(reachOf.name, () => {
   it('is pending while an SMS is only sent', () => {
     expect(sut([logEntry({ status: 'sent' })])).toBe('pending');
   });
+
+  it('never counts a delivered one-time code (care code, activation code) as the notice reaching them', () => {
+    const gaveUp = logEntry({ kind: LogEntryKind.UNREACHABLE, status: 'unreachable' });
+    for (const template of ['care-code.sms.ur', 'activation.sms.en'])
+      expect(sut([gaveUp, logEntry({ status: 'delivered', template_id: template })])).toBe('unreachable');
+  });
 });
 
 describe(personView.name, () => {

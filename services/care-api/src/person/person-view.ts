@@ -73,7 +73,14 @@ const isDelivery = (entry: LogRecord) =>
   entry.kind === LogEntryKind.STATUS_CHANGED ||
   entry.kind === LogEntryKind.UNREACHABLE;
 
+/**
+ * A one-time code SMS (a fraud-watch activation code, a care code) is not the breach notice: delivering it
+ * says the number works, not that the person was told. Its templates are named `activation.*`, `care-code.*`.
+ */
+export const isOneTimeCodeTemplate = (templateId: string): boolean => /^(activation|care-code)\./.test(templateId);
+
 function reached(entry: LogRecord): boolean {
+  if (isOneTimeCodeTemplate(entry.template_id)) return false;
   const channel = channelName(entry.channel);
   if (entry.status === 'phone_notice') return true;
   return channel === 'email' ? EMAIL_REACHED.has(entry.status) : channel === 'sms' && REACHED.has(entry.status);

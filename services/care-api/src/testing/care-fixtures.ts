@@ -127,7 +127,7 @@ export const logEntry = (
   person: { personId: string; incidentId: string },
   kind: LogEntryKind,
   status: string,
-  more: { errorCode?: string; subjectId?: string; channel?: LogChannel; at?: number } = {},
+  more: { errorCode?: string; subjectId?: string; channel?: LogChannel; at?: number; templateId?: string } = {},
 ) => ({
   key: person.personId,
   value: Buffer.from(
@@ -142,7 +142,7 @@ export const logEntry = (
       kind,
       channel: more.channel ?? LogChannel.SMS,
       status,
-      templateId: 'breach.sms.ur',
+      templateId: more.templateId ?? 'breach.sms.ur',
       templateVersion: '4',
       recipientMasked: '+92 3** *** **11',
       errorCode: more.errorCode ?? '',
