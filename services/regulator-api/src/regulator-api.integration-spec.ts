@@ -123,25 +123,28 @@ describe('regulator-api', () => {
   });
 
   it('alerts once per threshold crossed unfiled: PK at 50% and 80%, the EU early warning at 100%', async () => {
-    // The worker's first pass runs at start; a restart or another pass must not alert again.
-    const alerts = await waitFor(
-      async () => {
-        const { rows } = await db.query<{ alert: string }>(
+    // The worker's first pass runs at start; a restart or another pass must not alert again. It records one
+    // incident after the other, so the wait is for the alerts expected, not for a count of rows.
+    const expected = [
+      `${PK_INCIDENT} pk-pdpb.regulator 50`,
+      `${PK_INCIDENT} pk-pdpb.regulator 80`,
+      `${EU_INCIDENT} nis2.early-warning 100`,
+    ];
+    const recorded = async () =>
+      (
+        await db.query<{ alert: string }>(
           `SELECT "incident_id" || ' ' || "obligation_id" || ' ' || "threshold" AS "alert" FROM "regulator"."clock_alerts"
            WHERE "incident_id" = ANY($1) ORDER BY 1`,
           [[PK_INCIDENT, EU_INCIDENT]],
-        );
-        return rows.length >= 4 ? rows.map((row) => row.alert) : undefined;
+        )
+      ).rows.map((row) => row.alert);
+    const alerts = await waitFor(
+      async () => {
+        const seen = await recorded();
+        return expected.every((alert) => seen.includes(alert)) ? seen : undefined;
       },
-      'the clock worker to record its alerts',
-      { timeoutMs: 15_000 },
-    );
-    expect(alerts).toEqual(
-      expect.arrayContaining([
-        `${PK_INCIDENT} pk-pdpb.regulator 50`,
-        `${PK_INCIDENT} pk-pdpb.regulator 80`,
-        `${EU_INCIDENT} nis2.early-warning 100`,
-      ]),
+      'the clock worker to record the PK alerts at 50% and 80% and the EU early warning at 100%',
+      { timeoutMs: 15_000, explain: async () => `recorded: ${JSON.stringify(await recorded())}` },
     );
     expect(alerts).not.toContain(`${PK_INCIDENT} pk-pdpb.regulator 100`);
     expect(await app.get(ClockAlertWorker).pass()).toEqual([]);
